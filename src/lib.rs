@@ -1,0 +1,23 @@
+//! # assess
+//!
+//! A workflow engine for PAMS-style parenting assessments in family court.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! assessment-templates/*/template.yaml ──yaml+schema+check──▶ Template
+//! Template + case events ──engine──▶ new events ──▶ case store
+//! Template + case state ──▶ scores ──▶ report context ──▶ Markdown ──▶ PDF
+//! ```
+//!
+//! - [`yaml`]: YAML with source positions and limits for hostile input.
+//! - [`diag`]: diagnostics with a position and a hint.
+//! - [`expr`]: the expression language (Jinja expressions) with static name checks.
+//! - [`template`]: the template model, loading and semantic checks.
+//! - [`cli`]: the command line (the only module that prints).
+
+pub mod cli;
+pub mod diag;
+pub mod expr;
+pub mod template;
+pub mod yaml;
