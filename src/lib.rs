@@ -14,10 +14,14 @@
 //! - [`diag`]: diagnostics with a position and a hint.
 //! - [`expr`]: the expression language (Jinja expressions) with static name checks.
 //! - [`template`]: the template model, loading and semantic checks.
+//! - [`case`]: events, the hash-chained case log and its folder store, replay into state.
+//! - [`engine`]: the questionnaire state machine: phases, guards, next-item choice, answer checks.
 //! - [`cli`]: the command line (the only module that prints).
 
+pub mod case;
 pub mod cli;
 pub mod diag;
+pub mod engine;
 pub mod expr;
 pub mod template;
 pub mod yaml;

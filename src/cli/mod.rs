@@ -3,12 +3,16 @@
 //! Exit codes: 0 when all went well, 1 when the input is wrong (an invalid template, a
 //! refused answer), 2 when the command itself is mistyped (clap's usage errors).
 
+pub mod case_cmd;
 mod diagnostics;
+pub mod run_cmd;
 mod template_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use crate::engine::{Command as EngineCommand, response::Given};
 
 pub use diagnostics::render as render_diagnostics;
 pub use template_cmd::{outline, validation_text};
@@ -34,9 +38,12 @@ pub type Outcome = Result<ExitCode, Failure>;
     long_about = "assess helps social workers run parenting assessments that are adapted to the parent \
 (easy-read wording, cue cards, shorter sessions, checking understanding) and turn them into a court-ready report.\n\n\
 Start with `assess demo` to see a fictional case run from start to finish.",
-    after_help = "Examples:\n  assess demo\n  assess template list\n  assess template validate assessment-templates/\n  assess template show parenting-capacity"
+    after_help = "Examples:\n  assess demo\n  assess template validate assessment-templates/\n  assess case new --from case.yaml\n  assess session start --date 2026-03-02 --place \"family home\" --present \"Ms Doe; the assessor\"\n  assess next\n  assess answer scr_reading with_help --note \"She said letters worry her\"\n  assess run\n  assess review\n  assess verify"
 )]
 struct Cli {
+    #[command(flatten)]
+    workspace: case_cmd::Workspace,
+
     /// Extra folder of assessment templates (each template in a folder of its own).
     #[arg(long, global = true, env = "ASSESS_TEMPLATES", value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -50,12 +57,115 @@ enum Command {
     /// Work with assessment templates: check, list, outline, schema.
     #[command(subcommand)]
     Template(template_cmd::TemplateCommand),
+    /// Open, list, show or choose cases.
+    #[command(subcommand)]
+    Case(case_cmd::CaseCommand),
+    /// Start or end a session with the family.
+    #[command(subcommand)]
+    Session(case_cmd::SessionCommand),
+    /// Show what to ask next, in the wording and with the cue card the parent needs.
+    #[command(after_help = "Examples:\n  assess next\n  assess next --carer father --json")]
+    Next {
+        /// Only for this carer (default: each carer in the session).
+        #[arg(long)]
+        carer: Option<String>,
+        /// Print as JSON, for other tools.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save an answer. Write ITEM.ASPECT for skill items, ITEM.knowledge.check for a follow-up.
+    #[command(
+        after_help = "Examples:\n  assess answer scr_reading with_help\n  assess answer bottle_feeding.knowledge low --note \"Said she boils the kettle first\"\n  assess answer bottle_feeding.knowledge.check understood\n  assess answer joint_routine.practice none --carer father"
+    )]
+    Answer {
+        /// The question: ITEM, ITEM.ASPECT, or ITEM.knowledge.check.
+        item: String,
+        /// The answer (see `assess next` for what it accepts). Lists: separate with commas.
+        value: String,
+        /// A note: the parent's own words, or what you saw.
+        #[arg(long)]
+        note: Option<String>,
+        /// Whose answer, when more than one carer is in the session.
+        #[arg(long)]
+        carer: Option<String>,
+    },
+    /// Leave a question out, with the reason (it still counts as done for review).
+    #[command(
+        after_help = "Example:\n  assess skip bath_time.skills --reason \"not observed: the baby was bathed before the visit\""
+    )]
+    Skip {
+        /// The question: ITEM or ITEM.ASPECT.
+        item: String,
+        /// Why it was not asked or answered.
+        #[arg(long)]
+        reason: String,
+        /// Whose question, when more than one carer is in the session.
+        #[arg(long)]
+        carer: Option<String>,
+    },
+    /// Import answers from a YAML file: all of them, or none if any is wrong.
+    #[command(subcommand)]
+    Answers(AnswersCommand),
+    /// Ask the questions one at a time (reads replies from the keyboard or a script).
+    #[command(
+        after_help = "Type the answer, `skip REASON`, `end` to end the session, or `quit`.\n\nExamples:\n  assess run\n  assess run --carer mother < replies.txt"
+    )]
+    Run {
+        /// Only this carer (default: each carer in the session in turn).
+        #[arg(long)]
+        carer: Option<String>,
+    },
+    /// Move the case to review: refused, with the list, while required items are outstanding.
+    Review,
+    /// Sign the report off (freezes the case).
+    #[command(
+        name = "sign-off",
+        after_help = "Example:\n  assess sign-off --name \"Sam Patel\" --registration SW123456"
+    )]
+    SignOff {
+        /// Your name.
+        #[arg(long)]
+        name: String,
+        /// Your Social Work England registration number.
+        #[arg(long)]
+        registration: String,
+        /// The date of signing (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Reopen a signed-off case to amend it; the report lists the amendment and the reason.
+    Reopen {
+        /// Why it is reopened.
+        #[arg(long)]
+        reason: String,
+        /// The date (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Check that a case's log has not been changed, shortened or reordered.
+    Verify {
+        /// The case id (default: the current case).
+        id: Option<String>,
+    },
     /// Run a fictional case through the workflow on the shipped template.
     #[command(after_help = "Example:\n  assess demo")]
     Demo {
         /// Where to write the demo's output.
         #[arg(long, default_value = "output/demo", value_name = "DIR")]
         out: PathBuf,
+    },
+}
+
+/// `assess answers …`
+#[derive(Debug, Subcommand)]
+enum AnswersCommand {
+    /// Import a YAML file of answers into the open session, all or nothing.
+    #[command(
+        after_help = "The file looks like:\n  carer: mother\n  answers:\n    - { question: scr_reading, value: with_help }\n    - { question: bottle_feeding.knowledge, value: low, note: \"…\" }\n    - { question: bath_time.skills, skip: \"not observed\" }"
+    )]
+    Import {
+        /// The YAML file.
+        file: PathBuf,
     },
 }
 
@@ -69,9 +179,30 @@ pub fn main() -> ExitCode {
         }
     };
     let dirs: Vec<PathBuf> = cli.templates.into_iter().collect();
+    let ws = cli.workspace;
     let result = match cli.command {
         Command::Template(cmd) => template_cmd::run(cmd, &dirs),
         Command::Demo { out } => template_cmd::demo(&out, &dirs),
+        Command::Case(cmd) => case_cmd::run_case(cmd, &ws, &dirs),
+        Command::Session(cmd) => case_cmd::run_session(cmd, &ws),
+        Command::Next { carer, json } => case_cmd::run_next(&ws, carer, json),
+        Command::Answer { item, value, note, carer } => {
+            case_cmd::run_answer(&ws, EngineCommand::Answer { carer, question: item, value: Given::Text(value), note })
+        }
+        Command::Skip { item, reason, carer } => {
+            case_cmd::run_answer(&ws, EngineCommand::Skip { carer, question: item, reason })
+        }
+        Command::Answers(AnswersCommand::Import { file }) => case_cmd::run_import(&ws, &file),
+        Command::Run { carer } => run_cmd::run(&ws, carer),
+        Command::Review => case_cmd::run_phase(&ws, EngineCommand::Review),
+        Command::SignOff { name, registration, date } => case_cmd::run_phase(
+            &ws,
+            EngineCommand::SignOff { name, registration, date: date.unwrap_or_else(case_cmd::today) },
+        ),
+        Command::Reopen { reason, date } => {
+            case_cmd::run_phase(&ws, EngineCommand::Reopen { reason, date: date.unwrap_or_else(case_cmd::today) })
+        }
+        Command::Verify { id } => case_cmd::run_verify(&ws, id),
     };
     match result {
         Ok(code) => code,

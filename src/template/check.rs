@@ -936,7 +936,8 @@ impl<'t> Checker<'t> {
 }
 
 /// ` (did you mean `x`?)` when a known name is close to `name`.
-fn suggestion(name: &str, known: &[&str]) -> String {
+/// ", did you mean `x`?" when a known name is close to `name`, else nothing.
+pub fn suggestion(name: &str, known: &[&str]) -> String {
     known
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))

@@ -41,6 +41,43 @@ impl Base {
         }
     }
 
+    /// Every file of the template's folder (paths relative to it, sorted), to copy into a case.
+    pub fn files(&self) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        match self {
+            Base::Dir(root) => {
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    for entry in std::fs::read_dir(&dir)? {
+                        let p = entry?.path();
+                        if p.is_dir() {
+                            stack.push(p);
+                        } else if let Ok(rel) = p.strip_prefix(root) {
+                            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>();
+                            out.push((rel.join("/"), std::fs::read(&p)?));
+                        }
+                    }
+                }
+            }
+            Base::Embedded(dir) => {
+                fn walk(d: &Dir<'static>, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+                    for f in d.files() {
+                        if let Ok(rel) = f.path().strip_prefix(root) {
+                            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>();
+                            out.push((rel.join("/"), f.contents().to_vec()));
+                        }
+                    }
+                    for sub in d.dirs() {
+                        walk(sub, root, out);
+                    }
+                }
+                walk(dir, dir.path(), &mut out);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Whether a companion file exists.
     pub fn exists(&self, relative: &str) -> bool {
         self.read(relative).is_some()

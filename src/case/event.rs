@@ -1,0 +1,445 @@
+//! Events: what happened in a case, one JSON line each, chained by hashes.
+//!
+//! A stored line is a [`Record`]: sequence number, time, author, kind, payload, the hash of the
+//! line before and its own hash. The payload is kept as JSON so that `verify` can check a log
+//! without understanding every kind; [`Record::body`] turns it into a typed [`EventBody`].
+
+use crate::template::model::Aspect;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The hash the first event points back to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One line of `events.jsonl` as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Position in the log, from 1, without gaps.
+    pub seq: u64,
+    /// When it was recorded (RFC 3339, UTC).
+    pub time: String,
+    /// Who recorded it.
+    pub author: String,
+    /// What kind of event it is (the `kind` of [`EventBody`]).
+    pub kind: String,
+    /// The event's details.
+    pub payload: serde_json::Value,
+    /// True on every line of a multi-line append but the last: a log that ends on such a line
+    /// was interrupted while writing, and those lines are not part of the case.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+    /// Hash of the line before (or [`GENESIS`]).
+    pub prev: String,
+    /// SHA-256 of this record without its `hash` field, in canonical JSON.
+    pub hash: String,
+}
+
+impl Record {
+    /// Builds a record and computes its hash.
+    pub fn seal(seq: u64, time: String, author: String, body: &EventBody, more: bool, prev: String) -> Record {
+        let value = serde_json::to_value(body).unwrap_or(serde_json::Value::Null);
+        let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
+        let payload = value.get("payload").cloned().unwrap_or(serde_json::Value::Null);
+        let mut record = Record { seq, time, author, kind, payload, more, prev, hash: String::new() };
+        record.hash = record.compute_hash();
+        record
+    }
+
+    /// The hash this record should carry: SHA-256 over the canonical JSON (sorted keys) of
+    /// every field but `hash`.
+    pub fn compute_hash(&self) -> String {
+        let mut unsigned = serde_json::Map::new();
+        unsigned.insert("seq".into(), self.seq.into());
+        unsigned.insert("time".into(), self.time.clone().into());
+        unsigned.insert("author".into(), self.author.clone().into());
+        unsigned.insert("kind".into(), self.kind.clone().into());
+        unsigned.insert("payload".into(), self.payload.clone());
+        if self.more {
+            unsigned.insert("more".into(), true.into());
+        }
+        unsigned.insert("prev".into(), self.prev.clone().into());
+        let canonical = serde_json::Value::Object(unsigned).to_string();
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    }
+
+    /// The line as it is written to the log (without the newline).
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The typed event, or why the payload does not fit its kind.
+    pub fn body(&self) -> Result<EventBody, String> {
+        let value = serde_json::json!({ "kind": self.kind, "payload": self.payload });
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+}
+
+/// Something that happened in a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum EventBody {
+    /// The case was opened: who it is about and which template it follows.
+    CaseOpened(CaseInfo),
+    /// A session with the family began.
+    SessionStarted(SessionStart),
+    /// The open session ended.
+    SessionEnded {
+        /// The session's number.
+        session: u32,
+        /// Anything the assessor noted about how the session went.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// An answer to a question (one attempt; later attempts are new events).
+    Answered(Answer),
+    /// A question was not asked or not answered, and why.
+    Skipped(Skip),
+    /// The assessor checked whether the parent understood (the check-understanding follow-up).
+    UnderstandingChecked(UnderstandingCheck),
+    /// A carer's screening is complete.
+    ScreeningCompleted {
+        /// Whose screening.
+        carer: String,
+    },
+    /// A learning-needs adaptation applies to a carer from now on.
+    AdaptationActivated(AdaptationActivation),
+    /// The case moved to another phase.
+    PhaseChanged {
+        /// The phase before.
+        from: Phase,
+        /// The phase now.
+        to: Phase,
+        /// Why, in plain words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// The assessor signed the report off.
+    SignedOff(SignOff),
+    /// A signed-off case was reopened to amend it.
+    Reopened {
+        /// Why it was reopened (shown in the report's amendments).
+        reason: String,
+        /// The date of the reopening (YYYY-MM-DD).
+        date: String,
+    },
+}
+
+impl EventBody {
+    /// The event's kind as stored in the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::CaseOpened(_) => "case_opened",
+            EventBody::SessionStarted(_) => "session_started",
+            EventBody::SessionEnded { .. } => "session_ended",
+            EventBody::Answered(_) => "answered",
+            EventBody::Skipped(_) => "skipped",
+            EventBody::UnderstandingChecked(_) => "understanding_checked",
+            EventBody::ScreeningCompleted { .. } => "screening_completed",
+            EventBody::AdaptationActivated(_) => "adaptation_activated",
+            EventBody::PhaseChanged { .. } => "phase_changed",
+            EventBody::SignedOff(_) => "signed_off",
+            EventBody::Reopened { .. } => "reopened",
+        }
+    }
+}
+
+/// The facts of a case, fixed when it is opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInfo {
+    /// The court hearing the proceedings, e.g. `Family Court at Exampleton`.
+    pub court: String,
+    /// The court's case number, e.g. `ZC26C00123`.
+    pub case_number: String,
+    /// The children the proceedings are about.
+    pub children: Vec<Child>,
+    /// The carers being assessed.
+    pub carers: Vec<Carer>,
+    /// The assessor (author of the report).
+    pub assessor: Assessor,
+    /// Who asked for the assessment and the questions it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<Instructions>,
+    /// The template the case follows, pinned by version and content hash.
+    pub template: TemplatePin,
+}
+
+/// A child in the proceedings (initials only: reports are shared).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    /// Initials, e.g. `L.B.`.
+    pub initials: String,
+    /// Date of birth, YYYY-MM-DD.
+    pub date_of_birth: String,
+    /// e.g. `girl`, `boy` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+}
+
+/// A parent or other carer being assessed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Carer {
+    /// Short id used on the command line, e.g. `mother`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Relationship to the children, e.g. `mother`, `father`, `maternal grandmother`.
+    pub relationship: String,
+}
+
+/// The author of the assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessor {
+    /// Full name.
+    pub name: String,
+    /// Job title and employer, e.g. `Senior Social Worker, Exampleton Council`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Qualifications, e.g. `BA (Hons) Social Work; PAMS-trained`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifications: Option<String>,
+    /// Social Work England registration number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<String>,
+}
+
+/// The letter of instruction: who asked, and what the assessment must answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instructions {
+    /// Who instructed the assessment (e.g. the local authority, by order of the court).
+    pub instructed_by: String,
+    /// Date of the instruction, YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The questions the report answers.
+    #[serde(default)]
+    pub questions: Vec<String>,
+}
+
+/// The exact template a case was opened with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplatePin {
+    /// Template id.
+    pub id: String,
+    /// Template version.
+    pub version: String,
+    /// SHA-256 of the template file.
+    pub hash: String,
+}
+
+/// The start of a session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionStart {
+    /// Sessions are numbered from 1.
+    pub session: u32,
+    /// Date, YYYY-MM-DD.
+    pub date: String,
+    /// Where it was held, e.g. `family home`.
+    pub place: String,
+    /// Everyone present, e.g. `Ms Doe (mother); A. Advocate (advocate); the assessor`.
+    pub present: String,
+    /// The carers taking part (ids).
+    pub carers: Vec<String>,
+}
+
+/// Which question: an item, or one aspect of a skill item. Written `item` or `item.aspect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionRef {
+    /// Item id.
+    pub item: String,
+    /// The aspect, for skill items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect: Option<Aspect>,
+}
+
+impl fmt::Display for QuestionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.aspect {
+            Some(a) => write!(f, "{}.{}", self.item, a.as_str()),
+            None => f.write_str(&self.item),
+        }
+    }
+}
+
+/// Which wording a question was put in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wording {
+    /// The standard wording.
+    Standard,
+    /// The easy-read wording (an adaptation).
+    EasyRead,
+}
+
+/// One attempt at a question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// The session it was given in.
+    pub session: u32,
+    /// Whose answer (one carer, or several for a joint item).
+    pub carers: Vec<String>,
+    /// Which question.
+    pub question: QuestionRef,
+    /// The answer, normalised by its response type.
+    pub value: serde_json::Value,
+    /// The assessor's note, e.g. the parent's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The wording used.
+    pub wording: Wording,
+    /// The cue card shown, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue_card: Option<String>,
+    /// 1 for the first attempt, 2 for a re-assessment, …
+    pub attempt: u32,
+}
+
+/// A question left unanswered, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skip {
+    /// The session.
+    pub session: u32,
+    /// Whose question.
+    pub carers: Vec<String>,
+    /// Which question.
+    pub question: QuestionRef,
+    /// Why, e.g. `declined`, `not observed: the child was at nursery`.
+    pub reason: String,
+}
+
+/// The result of checking understanding after a knowledge question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnderstandingCheck {
+    /// The session.
+    pub session: u32,
+    /// Whose understanding.
+    pub carers: Vec<String>,
+    /// The knowledge question checked.
+    pub question: QuestionRef,
+    /// How well the parent explained it back.
+    pub result: Understanding,
+    /// What the parent said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How well a parent explained something back in their own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Understanding {
+    /// Explained it back correctly.
+    Understood,
+    /// Explained part of it.
+    Partly,
+    /// Could not explain it yet.
+    NotYet,
+}
+
+impl Understanding {
+    /// Every result, in the order offered.
+    pub const ALL: [Understanding; 3] = [Understanding::Understood, Understanding::Partly, Understanding::NotYet];
+
+    /// The word used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Understanding::Understood => "understood",
+            Understanding::Partly => "partly",
+            Understanding::NotYet => "not_yet",
+        }
+    }
+}
+
+/// An adaptation that now applies to a carer, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptationActivation {
+    /// Whose.
+    pub carer: String,
+    /// The template's adaptation id.
+    pub adaptation: String,
+    /// Its title, as it was when activated.
+    pub title: String,
+    /// The template's reason, as it was when activated.
+    pub reason: String,
+    /// The screening answers the rule looked at.
+    pub because: BTreeMap<String, serde_json::Value>,
+}
+
+/// A sign-off of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOff {
+    /// Who signed.
+    pub name: String,
+    /// Their professional registration.
+    pub registration: String,
+    /// The date signed, YYYY-MM-DD.
+    pub date: String,
+}
+
+/// The phases of a case (see DESIGN.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Opened, no session held yet.
+    Opened,
+    /// Sessions have begun; screening is not complete for every carer.
+    Screening,
+    /// Screening is done; the areas are being assessed.
+    Assessing,
+    /// Everything required is done; the report is being reviewed.
+    Review,
+    /// Signed off: frozen until reopened.
+    SignedOff,
+    /// Reopened after sign-off to amend it.
+    Reopened,
+}
+
+impl Phase {
+    /// A plain name for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phase::Opened => "opened",
+            Phase::Screening => "screening",
+            Phase::Assessing => "assessing",
+            Phase::Review => "in review",
+            Phase::SignedOff => "signed off",
+            Phase::Reopened => "reopened",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_round_trips_and_its_hash_covers_every_field() {
+        let body = EventBody::SessionEnded { session: 1, note: Some("went well".into()) };
+        let r = Record::seal(1, "2026-01-01T10:00:00Z".into(), "A. Assessor".into(), &body, false, GENESIS.into());
+        let line = r.to_line();
+        let back: Record = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.compute_hash(), r.hash);
+        assert_eq!(back.body().unwrap(), body);
+        let mut changed = back.clone();
+        changed.author = "someone else".into();
+        assert_ne!(changed.compute_hash(), r.hash);
+        changed = back.clone();
+        changed.more = true;
+        assert_ne!(changed.compute_hash(), r.hash);
+    }
+}
