@@ -251,15 +251,44 @@ pub struct SessionStart {
     pub carers: Vec<String>,
 }
 
-/// Which question: an item, or one aspect of a skill item. Written `item` or `item.aspect`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Which question: an item, or one aspect of a skill item. Written (and stored) as `item` or
+/// `item.aspect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct QuestionRef {
     /// Item id.
     pub item: String,
     /// The aspect, for skill items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aspect: Option<Aspect>,
+}
+
+impl Serialize for QuestionRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for QuestionRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::str::FromStr for QuestionRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('.') {
+            None => Ok(QuestionRef { item: s.to_string(), aspect: None }),
+            Some((item, a)) => {
+                let aspect = Aspect::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == a)
+                    .ok_or_else(|| format!("`{a}` is not an aspect (knowledge, skills or practice)"))?;
+                Ok(QuestionRef { item: item.to_string(), aspect: Some(aspect) })
+            }
+        }
+    }
 }
 
 impl fmt::Display for QuestionRef {
