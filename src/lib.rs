@@ -16,6 +16,7 @@
 //! - [`template`]: the template model, loading and semantic checks.
 //! - [`case`]: events, the hash-chained case log and its folder store, replay into state.
 //! - [`engine`]: the questionnaire state machine: phases, guards, next-item choice, answer checks.
+//! - [`scoring`]: ratings, priorities by decision table, measures, flags, change over time.
 //! - [`cli`]: the command line (the only module that prints).
 
 pub mod case;
@@ -23,5 +24,6 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod expr;
+pub mod scoring;
 pub mod template;
 pub mod yaml;

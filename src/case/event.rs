@@ -118,6 +118,22 @@ pub enum EventBody {
     },
     /// The assessor signed the report off.
     SignedOff(SignOff),
+    /// An evidence entry was recorded (or a correction of an earlier one).
+    EvidenceAdded(Evidence),
+    /// An evidence entry was linked to more questions.
+    EvidenceLinked {
+        /// The entry's id, e.g. `E3`.
+        evidence: String,
+        /// The questions it now also supports.
+        supports: Vec<QuestionRef>,
+    },
+    /// The assessor wrote (or rewrote) a section of their analysis.
+    NarrativeWritten {
+        /// `area:<id>`, `summary`, `conclusions` or `recommendations`.
+        section: String,
+        /// The text (Markdown paragraphs).
+        text: String,
+    },
     /// A signed-off case was reopened to amend it.
     Reopened {
         /// Why it was reopened (shown in the report's amendments).
@@ -142,6 +158,9 @@ impl EventBody {
             EventBody::PhaseChanged { .. } => "phase_changed",
             EventBody::SignedOff(_) => "signed_off",
             EventBody::Reopened { .. } => "reopened",
+            EventBody::EvidenceAdded(_) => "evidence_added",
+            EventBody::EvidenceLinked { .. } => "evidence_linked",
+            EventBody::NarrativeWritten { .. } => "narrative_written",
         }
     }
 }
@@ -405,6 +424,65 @@ pub struct AdaptationActivation {
     pub reason: String,
     /// The screening answers the rule looked at.
     pub because: BTreeMap<String, serde_json::Value>,
+}
+
+/// An evidence entry: what was seen, said, reported or read, and what it supports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// `E1`, `E2`, … in the order recorded; the report cites entries by these numbers.
+    pub id: String,
+    /// What kind of evidence.
+    pub kind: crate::template::model::EvidenceKind,
+    /// When it was seen, said, reported or written (YYYY-MM-DD).
+    pub date: String,
+    /// Where, e.g. `family home`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The evidence itself; for a parent's account, their own words.
+    pub text: String,
+    /// The questions it supports (`item` or `item.aspect`).
+    pub supports: Vec<QuestionRef>,
+    /// The carers it concerns (empty: all of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carers: Vec<String>,
+    /// For a third-party report: who made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// For a document: its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// Files kept with the entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+    /// The entry this one corrects; the earlier entry stays in the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+}
+
+/// Who made a third-party report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Name.
+    pub who: String,
+    /// Role, e.g. `health visitor`.
+    pub role: String,
+    /// Agency, e.g. `Exampleton NHS Trust`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+}
+
+/// A file kept with an evidence entry, stored as `attachments/<sha256>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// The file's original name.
+    pub name: String,
+    /// SHA-256 of its contents (also its name in the case folder).
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
 }
 
 /// A sign-off of the report.

@@ -1,8 +1,8 @@
 //! The state of a case, always rebuilt by replaying its log from the start.
 
 use super::event::{
-    AdaptationActivation, CaseInfo, EventBody, Phase, QuestionRef, Record, SessionStart, SignOff, Understanding,
-    Wording,
+    AdaptationActivation, CaseInfo, EventBody, Evidence, Phase, QuestionRef, Record, SessionStart, SignOff,
+    Understanding, Wording,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,8 +24,34 @@ pub struct CaseState {
     pub sign_offs: Vec<SignOff>,
     /// Every reopening: reason, date.
     pub reopenings: Vec<Reopening>,
+    /// Every evidence entry, in the order recorded (corrected ones included, marked).
+    pub evidence: Vec<EvidenceRecord>,
+    /// The assessor's narrative, latest text per section.
+    pub narrative: BTreeMap<String, NarrativeRecord>,
     /// Sequence number of the last event.
     pub last_seq: u64,
+}
+
+/// An evidence entry as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRecord {
+    /// The entry as recorded, with every later link added to `supports`.
+    pub entry: Evidence,
+    /// The entry that corrects this one, if any.
+    pub superseded_by: Option<String>,
+    /// The event's sequence number.
+    pub seq: u64,
+}
+
+/// The latest text of a narrative section.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NarrativeRecord {
+    /// The text.
+    pub text: String,
+    /// How many times it was written.
+    pub versions: u32,
+    /// The latest event's sequence number.
+    pub seq: u64,
 }
 
 /// A session and whether it is still open.
@@ -181,6 +207,8 @@ impl CaseState {
             phase_history: Vec::new(),
             sign_offs: Vec::new(),
             reopenings: Vec::new(),
+            evidence: Vec::new(),
+            narrative: BTreeMap::new(),
             last_seq: first.seq,
         };
         for r in &records[1..] {
@@ -251,6 +279,33 @@ impl CaseState {
                 self.phase_history.push(PhaseChange { from: *from, to: *to, reason: reason.clone(), seq });
             }
             EventBody::SignedOff(s) => self.sign_offs.push(s.clone()),
+            EventBody::EvidenceAdded(e) => {
+                if let Some(old) = &e.supersedes
+                    && let Some(r) = self.evidence.iter_mut().find(|r| &r.entry.id == old)
+                {
+                    r.superseded_by = Some(e.id.clone());
+                }
+                self.evidence.push(EvidenceRecord { entry: e.clone(), superseded_by: None, seq });
+            }
+            EventBody::EvidenceLinked { evidence, supports } => {
+                if let Some(r) = self.evidence.iter_mut().find(|r| &r.entry.id == evidence) {
+                    for q in supports {
+                        if !r.entry.supports.contains(q) {
+                            r.entry.supports.push(q.clone());
+                        }
+                    }
+                }
+            }
+            EventBody::NarrativeWritten { section, text } => {
+                let n = self.narrative.entry(section.clone()).or_insert(NarrativeRecord {
+                    text: String::new(),
+                    versions: 0,
+                    seq,
+                });
+                n.text = text.clone();
+                n.versions += 1;
+                n.seq = seq;
+            }
             EventBody::Reopened { reason, date } => {
                 self.reopenings.push(Reopening { reason: reason.clone(), date: date.clone(), seq })
             }
@@ -260,6 +315,11 @@ impl CaseState {
 
     fn carer_mut(&mut self, id: &str, seq: u64) -> Result<&mut CarerProgress, ReplayError> {
         self.carers.get_mut(id).ok_or_else(|| ReplayError::UnknownCarer { seq, carer: id.to_string() })
+    }
+
+    /// The evidence entries in force (not corrected by a later entry).
+    pub fn current_evidence(&self) -> impl Iterator<Item = &EvidenceRecord> {
+        self.evidence.iter().filter(|r| r.superseded_by.is_none())
     }
 
     /// The session that is open, if any.

@@ -389,6 +389,21 @@ impl CaseDir {
         Ok(records)
     }
 
+    /// Copies a file into `attachments/`, named by its SHA-256, privately and atomically.
+    /// Needs the lock. Returns what an evidence entry records about it.
+    pub fn store_attachment(&self, _lock: &CaseLock, source: &Path) -> Result<super::event::Attachment, StoreError> {
+        let bytes = fs::read(source).map_err(io_err("read", source))?;
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let dir = self.attachments_dir();
+        create_private_dir(&dir)?;
+        let target = dir.join(&sha256);
+        if !target.exists() {
+            write_atomic(&target, &bytes)?;
+        }
+        let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(super::event::Attachment { name, sha256, bytes: bytes.len() as u64 })
+    }
+
     /// Checks the whole case: the hash chain, the end of the log, and the template copy.
     /// Returns a description of the first problem found.
     pub fn verify(&self) -> Result<Verified, StoreError> {
@@ -404,6 +419,22 @@ impl CaseDir {
                     info.template.id,
                     info.template.version
                 )));
+            }
+        }
+        for r in &log.records {
+            if let Ok(EventBody::EvidenceAdded(e)) = r.body() {
+                for a in &e.attachments {
+                    let path = self.attachments_dir().join(&a.sha256);
+                    let ok = fs::read(&path)
+                        .map(|b| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&b)) == a.sha256)
+                        .unwrap_or(false);
+                    if !ok {
+                        return Err(StoreError::Altered(format!(
+                            "the attachment `{}` of evidence {} (event {}) is missing or was changed",
+                            a.name, e.id, r.seq
+                        )));
+                    }
+                }
             }
         }
         Ok(Verified { events: log.records.len(), interrupted: log.interrupted })

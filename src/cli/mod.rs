@@ -5,6 +5,7 @@
 
 pub mod case_cmd;
 mod diagnostics;
+pub mod evidence_cmd;
 pub mod run_cmd;
 mod template_cmd;
 
@@ -142,6 +143,19 @@ enum Command {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Record, list, show and link evidence.
+    #[command(subcommand)]
+    Evidence(evidence_cmd::EvidenceCommand),
+    /// Write your analysis: per area, summary, conclusions, recommendations.
+    #[command(subcommand)]
+    Narrative(NarrativeCommand),
+    /// Show the scores: ratings, priority of need per area, strengths and needs, measures, flags, change.
+    #[command(after_help = "Examples:\n  assess score\n  assess score --json")]
+    Score {
+        /// Print as JSON, for other tools.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check that a case's log has not been changed, shortened or reordered.
     Verify {
         /// The case id (default: the current case).
@@ -153,6 +167,22 @@ enum Command {
         /// Where to write the demo's output.
         #[arg(long, default_value = "output/demo", value_name = "DIR")]
         out: PathBuf,
+    },
+}
+
+/// `assess narrative …`
+#[derive(Debug, Subcommand)]
+enum NarrativeCommand {
+    /// Write or rewrite a section of your analysis in your editor ($EDITOR), or from a file.
+    #[command(
+        after_help = "Sections: an area id (see `assess template show`), summary, conclusions, recommendations.\n\nExamples:\n  assess narrative edit feeding\n  assess narrative edit conclusions --file conclusions.md"
+    )]
+    Edit {
+        /// The section.
+        section: String,
+        /// Take the text from this file instead of opening an editor.
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 
@@ -203,6 +233,11 @@ pub fn main() -> ExitCode {
             case_cmd::run_phase(&ws, EngineCommand::Reopen { reason, date: date.unwrap_or_else(case_cmd::today) })
         }
         Command::Verify { id } => case_cmd::run_verify(&ws, id),
+        Command::Evidence(cmd) => evidence_cmd::run_evidence(cmd, &ws),
+        Command::Narrative(NarrativeCommand::Edit { section, file }) => {
+            evidence_cmd::run_narrative(&ws, &section, file)
+        }
+        Command::Score { json } => evidence_cmd::run_score(&ws, json),
     };
     match result {
         Ok(code) => code,

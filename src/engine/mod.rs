@@ -10,12 +10,14 @@
 pub mod response;
 
 use crate::case::event::{
-    AdaptationActivation, Answer, EventBody, Phase, QuestionRef, SessionStart, SignOff, Skip, Understanding,
-    UnderstandingCheck, Wording,
+    AdaptationActivation, Answer, Attachment, EventBody, Evidence, Phase, QuestionRef, SessionStart, SignOff, Skip,
+    Source, Understanding, UnderstandingCheck, Wording,
 };
 use crate::case::state::{CarerProgress, CaseState};
 use crate::template::Template;
-use crate::template::model::{Adaptation, AskedOf, Aspect, Item, ResponseSpec, Section};
+use crate::template::model::{
+    Adaptation, AskedOf, Aspect, EvidenceKind, EvidenceRequirement, Item, ResponseSpec, Section,
+};
 use response::Given;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -95,6 +97,22 @@ pub enum Command {
         /// YYYY-MM-DD.
         date: String,
     },
+    /// Record an evidence entry, or a correction of one (`corrects`).
+    AddEvidence(NewEvidence),
+    /// Link an evidence entry to more questions.
+    LinkEvidence {
+        /// The entry, e.g. `E3`.
+        id: String,
+        /// `item` or `item.aspect`, one or more.
+        supports: Vec<String>,
+    },
+    /// Write a section of the assessor's analysis.
+    WriteNarrative {
+        /// An area id (or `area:<id>`), `summary`, `conclusions` or `recommendations`.
+        section: String,
+        /// The text.
+        text: String,
+    },
     /// Reopen a signed-off case.
     Reopen {
         /// Why.
@@ -103,6 +121,34 @@ pub enum Command {
         date: String,
     },
 }
+
+/// The details of a new evidence entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvidence {
+    /// What kind.
+    pub kind: EvidenceKind,
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// Where.
+    pub place: Option<String>,
+    /// The text (the parent's own words for a parent's account).
+    pub text: String,
+    /// Questions supported: `item` or `item.aspect`.
+    pub supports: Vec<String>,
+    /// Carers concerned (empty: all).
+    pub carers: Vec<String>,
+    /// Who made a third-party report.
+    pub source: Option<Source>,
+    /// A document's title.
+    pub document: Option<String>,
+    /// Files already copied into the case.
+    pub attachments: Vec<Attachment>,
+    /// The entry this corrects.
+    pub corrects: Option<String>,
+}
+
+/// The narrative sections besides the areas.
+pub const NARRATIVE_SECTIONS: &[&str] = &["summary", "conclusions", "recommendations"];
 
 /// A question of the template, in template order.
 #[derive(Debug, Clone, Copy)]
@@ -563,6 +609,39 @@ pub fn apply(t: &Template, state: &CaseState, cmd: &Command) -> Result<Vec<Event
                 EventBody::PhaseChanged { from: Phase::Review, to: Phase::SignedOff, reason: None },
             ])
         }
+        Command::AddEvidence(e) => add_evidence(t, state, e),
+        Command::LinkEvidence { id, supports } => {
+            refuse_if_frozen(state)?;
+            let record = state.evidence.iter().find(|r| r.entry.id == *id).ok_or_else(|| {
+                Refusal::BadInput(format!("there is no evidence entry `{id}` (see `assess evidence list`)"))
+            })?;
+            if let Some(by) = &record.superseded_by {
+                return Err(Refusal::NotNow(format!("{id} was corrected by {by}: link {by} instead")));
+            }
+            let mut new = Vec::new();
+            for s in supports {
+                let q = resolve_support(t, s)?;
+                if !record.entry.supports.contains(&q) && !new.contains(&q) {
+                    new.push(q);
+                }
+            }
+            if new.is_empty() {
+                return Err(Refusal::BadInput(format!("{id} already supports every question named")));
+            }
+            Ok(vec![EventBody::EvidenceLinked { evidence: id.clone(), supports: new }])
+        }
+        Command::WriteNarrative { section, text } => {
+            refuse_if_frozen(state)?;
+            let section = narrative_section(t, section)?;
+            let text = text.trim().to_string();
+            if text.is_empty() {
+                return Err(Refusal::BadInput("the text is empty: nothing was saved".into()));
+            }
+            if state.narrative.get(&section).is_some_and(|n| n.text == text) {
+                return Err(Refusal::BadInput(format!("the text of `{section}` is unchanged: nothing was saved")));
+            }
+            Ok(vec![EventBody::NarrativeWritten { section, text }])
+        }
         Command::Reopen { reason, date } => {
             if state.phase != Phase::SignedOff {
                 return Err(Refusal::NotNow(format!(
@@ -578,6 +657,182 @@ pub fn apply(t: &Template, state: &CaseState, cmd: &Command) -> Result<Vec<Event
             ])
         }
     }
+}
+
+/// Normalises a narrative section name: `area:<id>` for areas.
+pub fn narrative_section(t: &Template, section: &str) -> Result<String, Refusal> {
+    let s = section.trim();
+    let id = s.strip_prefix("area:").unwrap_or(s);
+    if t.areas.iter().any(|a| a.id == id) {
+        return Ok(format!("area:{id}"));
+    }
+    if NARRATIVE_SECTIONS.contains(&s) {
+        return Ok(s.to_string());
+    }
+    let mut known: Vec<String> = NARRATIVE_SECTIONS.iter().map(|s| s.to_string()).collect();
+    known.extend(t.areas.iter().map(|a| a.id.clone()));
+    Err(Refusal::BadInput(format!("`{s}` is not a section of the analysis; the sections are: {}", known.join(", "))))
+}
+
+/// Resolves what an evidence entry supports: `item` (the whole item) or `item.aspect`.
+pub fn resolve_support(t: &Template, written: &str) -> Result<QuestionRef, Refusal> {
+    let written = written.trim();
+    if !written.contains('.') && questions(t).iter().any(|q| q.item.id == written) {
+        return Ok(QuestionRef { item: written.to_string(), aspect: None });
+    }
+    find_question(t, written).map(|q| q.qref())
+}
+
+/// The evidence a question needs: the item's own requirement, else the template's default for
+/// the aspect, else the default for every item.
+pub fn requirement<'t>(t: &'t Template, q: &QuestionInfo<'t>) -> Option<&'t EvidenceRequirement> {
+    if let Some(r) = &q.item.evidence {
+        return Some(r);
+    }
+    let d = t.evidence_defaults.as_ref()?;
+    let by_aspect = match q.aspect {
+        Some(Aspect::Knowledge) => d.knowledge.as_ref(),
+        Some(Aspect::Skills) => d.skills.as_ref(),
+        Some(Aspect::Practice) => d.practice.as_ref(),
+        None => None,
+    };
+    by_aspect.or(d.all.as_ref()).filter(|r| r.min > 0)
+}
+
+/// The evidence entries in force that count for a question and carer.
+pub fn evidence_for<'s>(
+    state: &'s CaseState,
+    q: &QuestionRef,
+    carer: &str,
+) -> impl Iterator<Item = &'s crate::case::state::EvidenceRecord> {
+    let whole = QuestionRef { item: q.item.clone(), aspect: None };
+    let q = q.clone();
+    let carer = carer.to_string();
+    state.current_evidence().filter(move |r| {
+        (r.entry.carers.is_empty() || r.entry.carers.contains(&carer))
+            && r.entry.supports.iter().any(|s| *s == q || *s == whole)
+    })
+}
+
+/// A rated question short of evidence.
+#[derive(Debug, Clone)]
+pub struct Shortfall<'t> {
+    /// Whose.
+    pub carer: String,
+    /// Which question.
+    pub question: QuestionRef,
+    /// What it needs.
+    pub requirement: &'t EvidenceRequirement,
+    /// How many entries count now.
+    pub have: usize,
+}
+
+/// Answered questions short of the evidence their requirement asks for, per carer.
+pub fn evidence_shortfalls<'t>(t: &'t Template, state: &CaseState) -> Vec<Shortfall<'t>> {
+    let mut out = Vec::new();
+    for carer in &state.info.carers {
+        let p = &state.carers[&carer.id];
+        for q in questions(t) {
+            let r = q.qref();
+            if !p.attempts.contains_key(&r) {
+                continue;
+            }
+            let Some(req) = requirement(t, &q) else { continue };
+            let have = evidence_for(state, &r, &carer.id)
+                .filter(|e| req.kinds.is_empty() || req.kinds.contains(&e.entry.kind))
+                .count();
+            if have < req.min as usize {
+                out.push(Shortfall { carer: carer.id.clone(), question: r, requirement: req, have });
+            }
+        }
+    }
+    out
+}
+
+/// "an observation or a third-party report", for messages.
+pub fn kinds_phrase(kinds: &[EvidenceKind]) -> String {
+    if kinds.is_empty() {
+        return "any kind".into();
+    }
+    let words: Vec<&str> = kinds
+        .iter()
+        .map(|k| match k {
+            EvidenceKind::Observation => "an observation",
+            EvidenceKind::ParentAccount => "the parent's own account",
+            EvidenceKind::ThirdParty => "a third-party report",
+            EvidenceKind::Document => "a document",
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+fn add_evidence(t: &Template, state: &CaseState, e: &NewEvidence) -> Result<Vec<EventBody>, Refusal> {
+    refuse_if_frozen(state)?;
+    let date = response::check_date(&e.date).map_err(Refusal::BadInput)?;
+    let text = required_text(&e.text, "the evidence itself (--text or --text-file)")?;
+    if e.supports.is_empty() {
+        return Err(Refusal::BadInput(
+            "say which questions the evidence supports with --supports ITEM or ITEM.ASPECT (repeat for each)".into(),
+        ));
+    }
+    let mut supports = Vec::new();
+    for s in &e.supports {
+        let q = resolve_support(t, s)?;
+        if !supports.contains(&q) {
+            supports.push(q);
+        }
+    }
+    for c in &e.carers {
+        if !state.carers.contains_key(c) {
+            return Err(Refusal::BadInput(format!(
+                "`{c}` is not a carer in this case; the carers are: {}",
+                state.info.carers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    let source = match (e.kind, &e.source) {
+        (EvidenceKind::ThirdParty, Some(s)) if !s.who.trim().is_empty() && !s.role.trim().is_empty() => Some(s.clone()),
+        (EvidenceKind::ThirdParty, _) => {
+            return Err(Refusal::BadInput(
+                "a third-party report needs who made it and their role (--who \"…\" --role \"…\", and --agency if there is one)".into(),
+            ));
+        }
+        (_, s) => s.clone(),
+    };
+    let document = match (e.kind, &e.document) {
+        (EvidenceKind::Document, Some(d)) if !d.trim().is_empty() => Some(d.trim().to_string()),
+        (EvidenceKind::Document, _) => {
+            return Err(Refusal::BadInput("a document needs its title (--title \"…\")".into()));
+        }
+        (_, d) => d.clone(),
+    };
+    if let Some(old) = &e.corrects {
+        let r = state.evidence.iter().find(|r| r.entry.id == *old).ok_or_else(|| {
+            Refusal::BadInput(format!("there is no evidence entry `{old}` to correct (see `assess evidence list`)"))
+        })?;
+        if let Some(by) = &r.superseded_by {
+            return Err(Refusal::NotNow(format!("{old} was already corrected by {by}: correct {by} instead")));
+        }
+    }
+    let mut events = back_from_review(state, "evidence was added after review");
+    events.push(EventBody::EvidenceAdded(Evidence {
+        id: format!("E{}", state.evidence.len() + 1),
+        kind: e.kind,
+        date,
+        place: clean(&e.place),
+        text,
+        supports,
+        carers: e.carers.clone(),
+        source,
+        document,
+        attachments: e.attachments.clone(),
+        supersedes: e.corrects.clone(),
+    }));
+    Ok(events)
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
@@ -923,6 +1178,28 @@ fn review(t: &Template, state: &CaseState) -> Result<Vec<EventBody>, Refusal> {
         return Err(Refusal::Guard(format!(
             "the case cannot go to review yet:\n  - {}\nAnswer them, or skip each with a reason (`assess skip ITEM --reason \"…\"`).",
             problems.join("\n  - ")
+        )));
+    }
+    let short = evidence_shortfalls(t, state);
+    if !short.is_empty() {
+        let lines: Vec<String> = short
+            .iter()
+            .map(|s| {
+                let more = s.requirement.min as usize - s.have;
+                format!(
+                    "{} for {}: needs {more} more entr{} of {} (has {})",
+                    s.question,
+                    carer_name(state, &s.carer),
+                    if more == 1 { "y" } else { "ies" },
+                    kinds_phrase(&s.requirement.kinds),
+                    s.have
+                )
+            })
+            .collect();
+        return Err(Refusal::Guard(format!(
+            "the case cannot go to review yet: {} rated item(s) are short of evidence:\n  - {}\nAdd it with `assess evidence add --kind KIND --supports ITEM.ASPECT --text \"…\"`.",
+            lines.len(),
+            lines.join("\n  - ")
         )));
     }
     Ok(vec![EventBody::PhaseChanged { from: state.phase, to: Phase::Review, reason: None }])
