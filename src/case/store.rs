@@ -281,8 +281,23 @@ impl CaseDir {
         self.path.join(ATTACHMENTS_DIR)
     }
 
-    /// Takes the write lock, or says who has it.
+    /// Takes the write lock, or says who has it. Waits up to a second first, so that two
+    /// commands started together simply run one after the other.
     pub fn lock(&self) -> Result<CaseLock, StoreError> {
+        let mut wait = std::time::Duration::from_millis(5);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        loop {
+            match self.try_lock() {
+                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn try_lock(&self) -> Result<CaseLock, StoreError> {
         let path = self.path.join(LOCK_FILE);
         let mut file = private_options()
             .read(true)

@@ -413,7 +413,8 @@ pub fn show(o: &Opened) -> String {
     let all = engine::questions(t);
     for c in &s.info.carers {
         let p = &s.carers[&c.id];
-        let applicable: Vec<_> = all.iter().filter(|q| engine::applies(t, s, &c.id, q)).collect();
+        let applicability = engine::Applicability::new(t, s, &c.id);
+        let applicable: Vec<_> = all.iter().filter(|q| applicability.applies(q)).collect();
         let done =
             applicable.iter().filter(|q| p.attempts.contains_key(&q.qref()) || p.skips.contains_key(&q.qref())).count();
         let _ = writeln!(out, "{} ({}): {done} of {} questions done", c.name, c.relationship, applicable.len());

@@ -328,9 +328,27 @@ fn current_date(state: &CaseState) -> Option<&str> {
 /// Whether a question applies to a carer (its item's condition holds). A condition that
 /// cannot be evaluated counts as applying: better to ask than to leave out silently.
 pub fn applies(t: &Template, state: &CaseState, carer: &str, q: &QuestionInfo) -> bool {
-    let Some(cond) = &q.item.show_if else { return true };
-    let ctx = condition_context(t, state, carer, current_date(state));
-    crate::expr::eval_condition(cond, &ctx).unwrap_or(true)
+    Applicability::new(t, state, carer).applies(q)
+}
+
+/// Decides which questions apply to a carer, building the conditions' facts once.
+pub struct Applicability {
+    ctx: minijinja::Value,
+}
+
+impl Applicability {
+    /// The facts for one carer now.
+    pub fn new(t: &Template, state: &CaseState, carer: &str) -> Applicability {
+        Applicability { ctx: condition_context(t, state, carer, current_date(state)) }
+    }
+
+    /// Whether the question's item condition holds (or cannot be evaluated).
+    pub fn applies(&self, q: &QuestionInfo) -> bool {
+        match &q.item.show_if {
+            None => true,
+            Some(cond) => crate::expr::eval_condition(cond, &self.ctx).unwrap_or(true),
+        }
+    }
 }
 
 /// Whether a question is done for a carer: answered, or skipped with a reason.
@@ -342,9 +360,10 @@ fn done(p: &CarerProgress, q: &QuestionRef) -> bool {
 pub fn outstanding(t: &Template, state: &CaseState, carer: &str, screening: bool) -> Vec<(String, Vec<QuestionRef>)> {
     let Some(p) = state.carers.get(carer) else { return Vec::new() };
     let mut groups: Vec<(String, Vec<QuestionRef>)> = Vec::new();
+    let applicability = Applicability::new(t, state, carer);
     for q in questions(t).iter().filter(|q| q.screening == screening && q.item.required) {
         let r = q.qref();
-        if done(p, &r) || !applies(t, state, carer, q) {
+        if done(p, &r) || !applicability.applies(q) {
             continue;
         }
         match groups.last_mut() {
@@ -464,11 +483,12 @@ fn pending_check<'t>(t: &'t Template, state: &CaseState, carer: &str) -> Option<
     latest.map(|(_, q)| (q, prompt))
 }
 
-/// The questions a carer has answered or skipped in a session (follow-ups not counted).
+/// The items a carer has worked on in a session: answered or skipped any part of (the three
+/// aspects of a skill item count once; follow-ups not at all).
 fn done_in_session(p: &CarerProgress, session: u32) -> usize {
-    let answered = p.attempts.values().filter(|a| a.iter().any(|x| x.session == session)).count();
-    let skipped = p.skips.values().filter(|s| s.session == session).count();
-    answered + skipped
+    let answered = p.attempts.iter().filter(|(_, a)| a.iter().any(|x| x.session == session)).map(|(q, _)| &q.item);
+    let skipped = p.skips.iter().filter(|(_, s)| s.session == session).map(|(q, _)| &q.item);
+    answered.chain(skipped).collect::<std::collections::BTreeSet<_>>().len()
 }
 
 /// Questions a carer answered in an earlier session that are due to be assessed again
@@ -518,14 +538,15 @@ pub fn next(t: &Template, state: &CaseState, carer: &str) -> Next {
         return Next::Finished { message: format!("{} is not taking part in this session.", carer_name(state, carer)) };
     }
     let all = questions(t);
-    let applicable: Vec<&QuestionInfo> = all.iter().filter(|q| applies(t, state, carer, q)).collect();
+    let applicability = Applicability::new(t, state, carer);
+    let applicable: Vec<&QuestionInfo> = all.iter().filter(|q| applicability.applies(q)).collect();
     let progress = (applicable.iter().filter(|q| done(p, &q.qref())).count(), applicable.len());
     let pacing = active(t, p).iter().filter_map(|a| a.effects.max_items_per_session.map(|n| (n, a))).min_by_key(|(n, _)| *n).and_then(
         |(n, a)| {
             let count = done_in_session(p, session.start.session);
             (count >= n as usize).then(|| {
                 format!(
-                    "{count} questions done this session: suggest ending the session now and carrying on next time ({}: at most {n} per session).",
+                    "{count} items done this session: suggest ending the session now and carrying on next time ({}: at most {n} items per session).",
                     a.title
                 )
             })
@@ -604,6 +625,12 @@ pub fn apply(t: &Template, state: &CaseState, cmd: &Command) -> Result<Vec<Event
             let name = required_text(name, "your name (--name)")?;
             let registration = required_text(registration, "your professional registration number (--registration)")?;
             let date = response::check_date(date).map_err(Refusal::BadInput)?;
+            if let Some(last) = state.sessions.last().filter(|s| s.start.date > date) {
+                return Err(Refusal::BadInput(format!(
+                    "the sign-off date {date} is before the last session ({}); sign off on or after it",
+                    last.start.date
+                )));
+            }
             Ok(vec![
                 EventBody::SignedOff(SignOff { name, registration, date }),
                 EventBody::PhaseChanged { from: Phase::Review, to: Phase::SignedOff, reason: None },
