@@ -17,6 +17,7 @@
 //! - [`case`]: events, the hash-chained case log and its folder store, replay into state.
 //! - [`engine`]: the questionnaire state machine: phases, guards, next-item choice, answer checks.
 //! - [`scoring`]: ratings, priorities by decision table, measures, flags, change over time.
+//! - [`report`]: the report context, report templates (Markdown + Jinja) and the PDF.
 //! - [`cli`]: the command line (the only module that prints).
 
 pub mod case;
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod expr;
+pub mod report;
 pub mod scoring;
 pub mod template;
 pub mod yaml;

@@ -247,10 +247,20 @@ pub struct CaseDir {
     pub path: PathBuf,
 }
 
-/// Proof that this process holds the case's write lock; released when dropped.
+/// Proof that this process holds the case's write lock; released when dropped. While it is
+/// held no one else appends, so it remembers where the log ends after each append.
 #[derive(Debug)]
 pub struct CaseLock {
     _file: File,
+    tail: std::cell::RefCell<Option<Tail>>,
+}
+
+/// Where the log ends: the last sequence number and hash, and the byte length.
+#[derive(Debug, Clone)]
+struct Tail {
+    seq: u64,
+    hash: String,
+    len: u64,
 }
 
 /// The log as loaded: the complete records, and what was left out.
@@ -317,7 +327,7 @@ impl CaseDir {
             Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", &path)(e)),
         }
         let _ = file.set_len(0).and_then(|_| file.write_all(std::process::id().to_string().as_bytes()));
-        Ok(CaseLock { _file: file })
+        Ok(CaseLock { _file: file, tail: std::cell::RefCell::new(None) })
     }
 
     /// Reads and checks the log. A changed, missing or reordered line is an error that names it;
@@ -363,27 +373,34 @@ impl CaseDir {
     }
 
     /// Appends events as one write and returns their records. Needs the lock.
-    pub fn append(&self, _lock: &CaseLock, bodies: &[EventBody], stamp: &Stamp) -> Result<Vec<Record>, StoreError> {
+    pub fn append(&self, lock: &CaseLock, bodies: &[EventBody], stamp: &Stamp) -> Result<Vec<Record>, StoreError> {
         if bodies.is_empty() {
             return Ok(Vec::new());
         }
         let path = self.path.join(EVENTS_FILE);
-        let log = match fs::metadata(&path) {
-            Ok(_) => self.load()?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Log::default(),
-            Err(e) => return Err(io_err("read", &path)(e)),
+        let cached = lock.tail.borrow().clone();
+        let tail = match cached {
+            Some(t) => t,
+            None => {
+                let log = match fs::metadata(&path) {
+                    Ok(_) => self.load()?,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Log::default(),
+                    Err(e) => return Err(io_err("read", &path)(e)),
+                };
+                match log.records.last() {
+                    Some(r) => Tail { seq: r.seq, hash: r.hash.clone(), len: log.valid_len },
+                    None => Tail { seq: 0, hash: GENESIS.to_string(), len: 0 },
+                }
+            }
         };
         let mut file =
             private_options().create(true).write(true).truncate(false).open(&path).map_err(io_err("open", &path))?;
         let on_disk = file.metadata().map_err(io_err("read", &path))?.len();
-        if on_disk != log.valid_len {
+        if on_disk != tail.len {
             // Cut off an interrupted write before adding to the log.
-            file.set_len(log.valid_len).map_err(io_err("repair", &path))?;
+            file.set_len(tail.len).map_err(io_err("repair", &path))?;
         }
-        let (mut seq, mut prev) = match log.records.last() {
-            Some(r) => (r.seq, r.hash.clone()),
-            None => (0, GENESIS.to_string()),
-        };
+        let (mut seq, mut prev) = (tail.seq, tail.hash.clone());
         let mut records = Vec::with_capacity(bodies.len());
         let mut text = String::new();
         for (i, body) in bodies.iter().enumerate() {
@@ -396,8 +413,9 @@ impl CaseDir {
             records.push(r);
         }
         use std::io::Seek;
-        file.seek(io::SeekFrom::Start(log.valid_len)).map_err(io_err("write", &path))?;
+        file.seek(io::SeekFrom::Start(tail.len)).map_err(io_err("write", &path))?;
         file.write_all(text.as_bytes()).and_then(|_| file.sync_all()).map_err(io_err("write", &path))?;
+        *lock.tail.borrow_mut() = Some(Tail { seq, hash: prev.clone(), len: tail.len + text.len() as u64 });
         let head = Head { seq, hash: prev };
         let head_json = serde_json::to_vec(&head).unwrap_or_default();
         write_atomic(&self.path.join(HEAD_FILE), &head_json)?;

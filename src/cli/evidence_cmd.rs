@@ -5,7 +5,7 @@ use super::{Failure, Outcome};
 use crate::case::event::{EventBody, Source};
 use crate::case::store::Stamp;
 use crate::engine::{self, Command as EngineCommand, NewEvidence};
-use crate::scoring::{self, Total};
+use crate::scoring;
 use crate::template::model::EvidenceKind;
 use clap::{Subcommand, ValueEnum};
 use std::fmt::Write as _;
@@ -388,9 +388,9 @@ pub fn score_table(t: &crate::template::Template, state: &crate::case::CaseState
             );
         }
         for m in &c.measures {
-            let _ = writeln!(out, "  {}: {}", m.title, total_text(&m.total));
+            let _ = writeln!(out, "  {}: {}", m.title, m.total.text());
             for s in &m.subscales {
-                let _ = writeln!(out, "    {}: {}", s.title, total_text(&s.total));
+                let _ = writeln!(out, "    {}: {}", s.title, s.total.text());
             }
         }
         for f in &c.flags {
@@ -413,20 +413,6 @@ pub fn score_table(t: &crate::template::Template, state: &crate::case::CaseState
         }
     }
     out
-}
-
-/// A total for people: "14 — Possible depression (prorated: 1 item missing)".
-pub fn total_text(total: &Total) -> String {
-    match total {
-        Total::Scored { value, prorated, band } => {
-            let band = band.as_ref().map(|b| format!(" — {}", b.label)).unwrap_or_default();
-            let pro = if *prorated > 0 { format!(" (prorated: {prorated} item(s) unanswered)") } else { String::new() };
-            format!("{value}{band}{pro}")
-        }
-        Total::NotScorable { missing, allowed } => {
-            format!("not scorable: {missing} item(s) unanswered, the rule allows at most {allowed}")
-        }
-    }
 }
 
 fn truncate(s: &str, n: usize) -> String {

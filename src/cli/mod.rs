@@ -4,8 +4,11 @@
 //! refused answer), 2 when the command itself is mistyped (clap's usage errors).
 
 pub mod case_cmd;
+mod demo;
 mod diagnostics;
 pub mod evidence_cmd;
+mod report_cmd;
+mod report_pdf;
 pub mod run_cmd;
 mod template_cmd;
 
@@ -161,6 +164,16 @@ enum Command {
         /// The case id (default: the current case).
         id: Option<String>,
     },
+    /// Write the court report and the parent's easy-read summary (PDF, and the Markdown behind it).
+    #[command(after_help = "Examples:\n  assess report\n  assess report --case ZC26C00123 --out reports/\n  assess report --easy-read")]
+    Report {
+        /// Folder to write into (default: output/CASE-ID/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Only the easy-read summary.
+        #[arg(long)]
+        easy_read: bool,
+    },
     /// Run a fictional case through the workflow on the shipped template.
     #[command(after_help = "Example:\n  assess demo")]
     Demo {
@@ -212,7 +225,8 @@ pub fn main() -> ExitCode {
     let ws = cli.workspace;
     let result = match cli.command {
         Command::Template(cmd) => template_cmd::run(cmd, &dirs),
-        Command::Demo { out } => template_cmd::demo(&out, &dirs),
+        Command::Demo { out } => demo::run(&out, &dirs),
+        Command::Report { out, easy_read } => report_cmd::run(&ws, out, easy_read),
         Command::Case(cmd) => case_cmd::run_case(cmd, &ws, &dirs),
         Command::Session(cmd) => case_cmd::run_session(cmd, &ws),
         Command::Next { carer, json } => case_cmd::run_next(&ws, carer, json),

@@ -260,22 +260,3 @@ pub fn outline(t: &Template) -> String {
     }
     o
 }
-
-/// `assess demo`: for now, checks the shipped templates and shows the framework a case would use.
-pub fn demo(_out: &Path, dirs: &[PathBuf]) -> Outcome {
-    let outcome = template::find("parenting-capacity", dirs)
-        .ok_or_else(|| Failure("the shipped template `parenting-capacity` is missing from this build".into()))?;
-    match &outcome.template {
-        Some(t) => {
-            print!("{}", outline(&t.template));
-            println!(
-                "\nThe template is valid. Cases, sessions and the court report are not built yet (see the open issues)."
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        None => {
-            eprint!("{}", validation_text(&outcome));
-            Ok(ExitCode::from(1))
-        }
-    }
-}

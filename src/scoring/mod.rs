@@ -166,6 +166,23 @@ pub enum Total {
     },
 }
 
+impl Total {
+    /// For people: "14 — Probable depression (prorated: 1 item(s) unanswered)".
+    pub fn text(&self) -> String {
+        match self {
+            Total::Scored { value, prorated, band } => {
+                let band = band.as_ref().map(|b| format!(" — {}", b.label)).unwrap_or_default();
+                let pro =
+                    if *prorated > 0 { format!(" (prorated: {prorated} item(s) unanswered)") } else { String::new() };
+                format!("{value}{band}{pro}")
+            }
+            Total::NotScorable { missing, allowed } => {
+                format!("not scorable: {missing} item(s) unanswered, the rule allows at most {allowed}")
+            }
+        }
+    }
+}
+
 /// The band a total falls in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BandResult {
