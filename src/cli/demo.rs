@@ -6,9 +6,7 @@
 
 use super::case_cmd::open;
 use super::{Failure, Outcome};
-use crate::case::event::{
-    Assessor, CaseInfo, Carer, Child, EventBody, Instructions, Source, TemplatePin,
-};
+use crate::case::event::{Assessor, Carer, CaseInfo, Child, EventBody, Instructions, Source, TemplatePin};
 use crate::case::store::{DataDir, Stamp};
 use crate::engine::{self, Command, NewEvidence, Next, OfferKind, response::Given};
 use crate::template::{self, model::EvidenceKind};
@@ -71,7 +69,9 @@ fn area_words(area: &str) -> &'static str {
         "feeding" => "made up a bottle feed, checking the temperature on the inside of the wrist, and winded the baby",
         "health" => "talked through the baby's medicine and how they would know the baby was unwell",
         "home_safety" => "showed the stair gate, the smoke alarm and where medicines and cleaning products are kept",
-        "outside_safety" => "fitted the car seat and walked to the shop holding the pushchair on the inside of the pavement",
+        "outside_safety" => {
+            "fitted the car seat and walked to the shop holding the pushchair on the inside of the pavement"
+        }
         "hygiene" => "bathed the baby, testing the water first, and changed a nappy on the floor mat",
         "routines" => "described the day's routine with the picture planner and put the baby down for a nap",
         "emotional_warmth" => "held and soothed the baby, talking gently and making eye contact",
@@ -100,7 +100,11 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
     let info = CaseInfo {
         court: "Family Court at Exampleton".into(),
         case_number: CASE.into(),
-        children: vec![Child { initials: "R.M.".into(), date_of_birth: "2025-11-20".into(), gender: Some("girl".into()) }],
+        children: vec![Child {
+            initials: "R.M.".into(),
+            date_of_birth: "2025-11-20".into(),
+            gender: Some("girl".into()),
+        }],
         carers: vec![
             Carer { id: "kelly".into(), name: "Kelly Morgan".into(), relationship: "mother".into() },
             Carer { id: "dean".into(), name: "Dean Walsh".into(), relationship: "father".into() },
@@ -108,7 +112,9 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
         assessor: Assessor {
             name: "Sam Patel".into(),
             role: Some("Senior Social Worker, Exampleton Council".into()),
-            qualifications: Some("BA (Hons) Social Work; trained in parenting assessment of parents with learning disabilities".into()),
+            qualifications: Some(
+                "BA (Hons) Social Work; trained in parenting assessment of parents with learning disabilities".into(),
+            ),
             registration: Some("SW123456".into()),
         },
         instructions: Some(Instructions {
@@ -151,13 +157,20 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
 
     let mut date = jiff::civil::date(2026, 3, 2);
     let mut session_count = 0;
-    let start = |state: &mut crate::case::CaseState, date: jiff::civil::Date, apply: &mut dyn FnMut(&mut crate::case::CaseState, Command) -> Result<(), Failure>| {
-        apply(state, Command::StartSession {
-            date: date.to_string(),
-            place: "the family home".into(),
-            present: "Kelly Morgan (mother), Dean Walsh (father), R.M., Jo Green (advocate for Ms Morgan), the assessor".into(),
-            carers: vec![],
-        })
+    let start = |state: &mut crate::case::CaseState,
+                 date: jiff::civil::Date,
+                 apply: &mut dyn FnMut(&mut crate::case::CaseState, Command) -> Result<(), Failure>| {
+        apply(
+            state,
+            Command::StartSession {
+                date: date.to_string(),
+                place: "the family home".into(),
+                present:
+                    "Kelly Morgan (mother), Dean Walsh (father), R.M., Jo Green (advocate for Ms Morgan), the assessor"
+                        .into(),
+                carers: vec![],
+            },
+        )
     };
     start(&mut state, date, &mut apply)?;
     session_count += 1;
@@ -172,21 +185,35 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
             .min_by_key(|(_, o)| o.progress.0);
         let Some((carer, offer)) = offer else { break };
         if offer.pacing.is_some() {
-            apply(&mut state, Command::EndSession { note: Some("Ended after six items, as agreed, to keep the session short.".into()) })?;
+            apply(
+                &mut state,
+                Command::EndSession {
+                    note: Some("Ended after six items, as agreed, to keep the session short.".into()),
+                },
+            )?;
             date = date.checked_add(jiff::Span::new().days(7)).map_err(|e| e.to_string())?;
             start(&mut state, date, &mut apply)?;
             session_count += 1;
             continue;
         }
-        let area = t.areas.iter().find(|a| a.items.iter().any(|i| offer.answer_as.starts_with(&format!("{}.", i.id)))).map(|a| a.id.as_str());
+        let area = t
+            .areas
+            .iter()
+            .find(|a| a.items.iter().any(|i| offer.answer_as.starts_with(&format!("{}.", i.id))))
+            .map(|a| a.id.as_str());
         let (value, note) = match offer.kind {
             OfferKind::Screening => {
                 let table = if carer == "kelly" { KELLY_SCREENING } else { DEAN_SCREENING };
                 let v = table.iter().find(|(q, _)| *q == offer.answer_as).map_or("no", |(_, v)| v);
                 (v.to_string(), None)
             }
-            OfferKind::CheckUnderstanding => ("understood".to_string(), Some("Explained it back in her own words.".to_string())),
-            OfferKind::Reassessment => ("low".to_string(), Some("Practised with me in the last session; much more confident today.".to_string())),
+            OfferKind::CheckUnderstanding => {
+                ("understood".to_string(), Some("Explained it back in her own words.".to_string()))
+            }
+            OfferKind::Reassessment => (
+                "low".to_string(),
+                Some("Practised with me in the last session; much more confident today.".to_string()),
+            ),
             OfferKind::Question => {
                 let p = profile(&carer, area.unwrap_or(""));
                 let i = match offer.aspect {
@@ -197,52 +224,107 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
                 (p[i].to_string(), None)
             }
         };
-        apply(&mut state, Command::Answer { carer: Some(carer), question: offer.answer_as.clone(), value: Given::Text(value), note })?;
+        apply(
+            &mut state,
+            Command::Answer { carer: Some(carer), question: offer.answer_as.clone(), value: Given::Text(value), note },
+        )?;
     }
     apply(&mut state, Command::EndSession { note: None })?;
 
     // Evidence: an observation per area, the parents' own words, other professionals, documents.
     let last = date.to_string();
     for area in &t.areas {
-        apply(&mut state, Command::AddEvidence(NewEvidence {
-            kind: EvidenceKind::Observation,
-            date: last.clone(),
-            place: Some("the family home".into()),
-            text: format!("Over the sessions, Ms Morgan and Mr Walsh {}.", area_words(&area.id)),
-            supports: area.items.iter().map(|i| i.id.clone()).collect(),
-            carers: vec![],
-            source: None,
-            document: None,
-            attachments: vec![],
-            corrects: None,
-        }))?;
+        apply(
+            &mut state,
+            Command::AddEvidence(NewEvidence {
+                kind: EvidenceKind::Observation,
+                date: last.clone(),
+                place: Some("the family home".into()),
+                text: format!("Over the sessions, Ms Morgan and Mr Walsh {}.", area_words(&area.id)),
+                supports: area.items.iter().map(|i| i.id.clone()).collect(),
+                carers: vec![],
+                source: None,
+                document: None,
+                attachments: vec![],
+                corrects: None,
+            }),
+        )?;
     }
     let evidence = [
-        (EvidenceKind::ParentAccount, "kelly", "feed_bottle_prep", "I do the water first, then the powder. I count the scoops out loud so I don't lose count.", None, None),
-        (EvidenceKind::ParentAccount, "kelly", "scr_school", "I went to Brookside special school until I was sixteen. Reading is hard for me.", None, None),
-        (EvidenceKind::ParentAccount, "kelly", "scr_diagnosis", "The doctor at school said I have a learning disability.", None, None),
+        (
+            EvidenceKind::ParentAccount,
+            "kelly",
+            "feed_bottle_prep",
+            "I do the water first, then the powder. I count the scoops out loud so I don't lose count.",
+            None,
+            None,
+        ),
+        (
+            EvidenceKind::ParentAccount,
+            "kelly",
+            "scr_school",
+            "I went to Brookside special school until I was sixteen. Reading is hard for me.",
+            None,
+            None,
+        ),
+        (
+            EvidenceKind::ParentAccount,
+            "kelly",
+            "scr_diagnosis",
+            "The doctor at school said I have a learning disability.",
+            None,
+            None,
+        ),
         (EvidenceKind::ParentAccount, "dean", "scr_school", "I went to the high school; no extra help.", None, None),
         (EvidenceKind::ParentAccount, "dean", "scr_diagnosis", "No, nothing like that.", None, None),
-        (EvidenceKind::ThirdParty, "", "health_appointments", "R.M. has attended every health visitor appointment; her weight is on the 50th centile.", Some(("Amira Shah", "health visitor", "Exampleton NHS Trust")), None),
-        (EvidenceKind::ThirdParty, "kelly", "bills_benefits", "Ms Morgan has rent arrears of about £400 and has agreed a repayment plan with our help.", Some(("Chris Evans", "family support worker", "Exampleton Family Hub")), None),
-        (EvidenceKind::Document, "", "health_appointments", "R.M.'s immunisations are up to date (letter from the GP practice).", None, Some("Letter from Riverside GP Practice")),
+        (
+            EvidenceKind::ThirdParty,
+            "",
+            "health_appointments",
+            "R.M. has attended every health visitor appointment; her weight is on the 50th centile.",
+            Some(("Amira Shah", "health visitor", "Exampleton NHS Trust")),
+            None,
+        ),
+        (
+            EvidenceKind::ThirdParty,
+            "kelly",
+            "bills_benefits",
+            "Ms Morgan has rent arrears of about £400 and has agreed a repayment plan with our help.",
+            Some(("Chris Evans", "family support worker", "Exampleton Family Hub")),
+            None,
+        ),
+        (
+            EvidenceKind::Document,
+            "",
+            "health_appointments",
+            "R.M.'s immunisations are up to date (letter from the GP practice).",
+            None,
+            Some("Letter from Riverside GP Practice"),
+        ),
     ];
     for (kind, carer, item, text, source, document) in evidence {
         if !t.areas.iter().chain(t.screening.iter()).any(|a| a.items.iter().any(|i| i.id == item)) {
             continue;
         }
-        apply(&mut state, Command::AddEvidence(NewEvidence {
-            kind,
-            date: last.clone(),
-            place: None,
-            text: text.into(),
-            supports: vec![item.into()],
-            carers: if carer.is_empty() { vec![] } else { vec![carer.into()] },
-            source: source.map(|(who, role, agency)| Source { who: who.into(), role: role.into(), agency: Some(agency.into()) }),
-            document: document.map(str::to_string),
-            attachments: vec![],
-            corrects: None,
-        }))?;
+        apply(
+            &mut state,
+            Command::AddEvidence(NewEvidence {
+                kind,
+                date: last.clone(),
+                place: None,
+                text: text.into(),
+                supports: vec![item.into()],
+                carers: if carer.is_empty() { vec![] } else { vec![carer.into()] },
+                source: source.map(|(who, role, agency)| Source {
+                    who: who.into(),
+                    role: role.into(),
+                    agency: Some(agency.into()),
+                }),
+                document: document.map(str::to_string),
+                attachments: vec![],
+                corrects: None,
+            }),
+        )?;
     }
     for area in &t.areas {
         let text = match area.id.as_str() {
@@ -257,7 +339,10 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
     apply(&mut state, Command::WriteNarrative { section: "recommendations".into(), text: "1. Family support worker visits weekly for six months, then fortnightly, using picture-based routines.\n\n2. Help with benefits, the rent repayment plan and letters, through the family hub.\n\n3. An advocate for Ms Morgan at meetings about R.M.\n\n4. Health visitor contact as usual, with easy-read information about illness and medicines.".into() })?;
     apply(&mut state, Command::Review)?;
     let sign_date = date.checked_add(jiff::Span::new().days(4)).map_err(|e| e.to_string())?;
-    apply(&mut state, Command::SignOff { name: "Sam Patel".into(), registration: "SW123456".into(), date: sign_date.to_string() })?;
+    apply(
+        &mut state,
+        Command::SignOff { name: "Sam Patel".into(), registration: "SW123456".into(), date: sign_date.to_string() },
+    )?;
     drop(lock);
 
     let opened = open(data.open(CASE)?)?;

@@ -165,7 +165,9 @@ enum Command {
         id: Option<String>,
     },
     /// Write the court report and the parent's easy-read summary (PDF, and the Markdown behind it).
-    #[command(after_help = "Examples:\n  assess report\n  assess report --case ZC26C00123 --out reports/\n  assess report --easy-read")]
+    #[command(
+        after_help = "Examples:\n  assess report\n  assess report --case ZC26C00123 --out reports/\n  assess report --easy-read"
+    )]
     Report {
         /// Folder to write into (default: output/CASE-ID/).
         #[arg(long, value_name = "DIR")]

@@ -97,9 +97,8 @@ pub fn build(t: &Template, state: &CaseState, scores: &Scores) -> Value {
 
     // Evidence in force, in order, with what it supports by title.
     let questions = engine::questions(t);
-    let item_title = |item: &str| {
-        questions.iter().find(|q| q.item.id == item).map_or(item.to_string(), |q| q.item.title.clone())
-    };
+    let item_title =
+        |item: &str| questions.iter().find(|q| q.item.id == item).map_or(item.to_string(), |q| q.item.title.clone());
     let area_of = |item: &str| questions.iter().find(|q| q.item.id == item).map(|q| q.section.id.clone());
     let evidence: Vec<Value> = state
         .current_evidence()

@@ -51,7 +51,8 @@ fn md(value: String) -> String {
             out.push(' ');
         }
         for (j, c) in line.chars().enumerate() {
-            if matches!(c, '\\' | '*' | '_' | '`' | '|' | '[' | ']' | '<' | '>') || (j == 0 && matches!(c, '#' | '-' | '+'))
+            if matches!(c, '\\' | '*' | '_' | '`' | '|' | '[' | ']' | '<' | '>')
+                || (j == 0 && matches!(c, '#' | '-' | '+'))
             {
                 out.push('\\');
             }
@@ -98,11 +99,7 @@ pub fn markdown(loaded: &LoadedTemplate, state: &CaseState, kind: Kind) -> Resul
 }
 
 fn read(loaded: &LoadedTemplate, file: &str) -> Result<String, ReportError> {
-    loaded
-        .base
-        .read(file)
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| ReportError::Missing(file.to_string()))
+    loaded.base.read(file).and_then(|b| String::from_utf8(b).ok()).ok_or_else(|| ReportError::Missing(file.to_string()))
 }
 
 #[cfg(test)]
