@@ -257,7 +257,7 @@ fn the_whole_workflow_runs_from_a_script_through_run() {
     let r = env.run_with_input(&["run"], script);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.stdout.contains("Ask (easy-read wording): \"Why do we put a gate on the stairs?\""), "{}", r.stdout);
-    assert!(r.stdout.contains("Saved: stair_gate.practice = \"high\""), "{}", r.stdout);
+    assert!(r.stdout.contains("Saved: stair_gate.practice = high"), "{}", r.stdout);
     assert!(r.stdout.contains("Saved: smoke_alarm skipped"), "{}", r.stdout);
     env.ok(&["session", "end"]);
     env.ok(&["review"]);

@@ -576,6 +576,16 @@ pub fn run_next(ws: &Workspace, carer: Option<String>, json: bool) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An answer's value for people: text as it is, lists joined with commas.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) if a.is_empty() => "none".into(),
+        serde_json::Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
 /// Prints what was saved, in a line.
 pub fn saved(events: &[EventBody], state: &CaseState) -> String {
     let mut out = String::new();
@@ -586,7 +596,7 @@ pub fn saved(events: &[EventBody], state: &CaseState) -> String {
                     out,
                     "Saved: {} = {} ({}, session {}, attempt {}).",
                     a.question,
-                    a.value,
+                    value_text(&a.value),
                     a.carers.join(" and "),
                     a.session,
                     a.attempt
