@@ -267,6 +267,16 @@ fn the_whole_workflow_runs_from_a_script_through_run() {
     env.ok(&["reopen", "--reason", "The court asked about the smoke alarm", "--date", "2026-04-01"]);
     env.ok(&["session", "start", "--date", "2026-04-02", "--place", "home", "--present", "Ms Doe"]);
     env.ok(&["answer", "smoke_alarm", "yes", "--note", "Tested in front of me"]);
+    env.ok(&[
+        "evidence",
+        "add",
+        "--kind",
+        "observation",
+        "--supports",
+        "smoke_alarm",
+        "--text",
+        "Pressed the test button; it sounded.",
+    ]);
     env.ok(&["session", "end"]);
     env.ok(&["review"]);
     env.ok(&["sign-off", "--name", "Sam Patel", "--registration", "SW123456", "--date", "2026-04-03"]);

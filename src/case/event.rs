@@ -1,11 +1,12 @@
 //! Events: what happened in a case, one JSON line each, chained by hashes.
 //!
 //! A stored line is a [`Record`]: sequence number, time, author, kind, payload, the hash of the
-//! line before and its own hash. The payload is kept as JSON so that `verify` can check a log
+//! line before and its own hash. The payload is kept as written so that `verify` can check a log
 //! without understanding every kind; [`Record::body`] turns it into a typed [`EventBody`].
 
 use crate::template::model::Aspect;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,7 +15,10 @@ use std::fmt;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One line of `events.jsonl` as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Its `hash` is the SHA-256 of the exact bytes of the line written without the hash (the
+/// line up to `,"hash":"…"` with the closing brace), so any change to any byte shows.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// Position in the log, from 1, without gaps.
@@ -25,17 +29,39 @@ pub struct Record {
     pub author: String,
     /// What kind of event it is (the `kind` of [`EventBody`]).
     pub kind: String,
-    /// The event's details.
-    pub payload: serde_json::Value,
+    /// The event's details, as written (JSON).
+    pub payload: Box<RawValue>,
     /// True on every line of a multi-line append but the last: a log that ends on such a line
     /// was interrupted while writing, and those lines are not part of the case.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub more: bool,
     /// Hash of the line before (or [`GENESIS`]).
     pub prev: String,
-    /// SHA-256 of this record without its `hash` field, in canonical JSON.
+    /// SHA-256 of the line without its `hash` field.
     pub hash: String,
 }
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_line() == other.to_line()
+    }
+}
+
+/// The fields of a record that its hash covers, in the order they are written.
+#[derive(Serialize)]
+struct Unsigned<'a> {
+    seq: u64,
+    time: &'a str,
+    author: &'a str,
+    kind: &'a str,
+    payload: &'a RawValue,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
+    prev: &'a str,
+}
+
+/// What follows the unsigned part of a line: `,"hash":"` + 64 hex digits + `"}`.
+const HASH_SUFFIX_LEN: usize = 9 + 64 + 2;
 
 impl Record {
     /// Builds a record and computes its hash.
@@ -43,37 +69,62 @@ impl Record {
         let value = serde_json::to_value(body).unwrap_or(serde_json::Value::Null);
         let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
         let payload = value.get("payload").cloned().unwrap_or(serde_json::Value::Null);
+        let payload = serde_json::value::to_raw_value(&payload)
+            .unwrap_or_else(|_| RawValue::from_string("null".into()).unwrap_or_default());
         let mut record = Record { seq, time, author, kind, payload, more, prev, hash: String::new() };
         record.hash = record.compute_hash();
         record
     }
 
-    /// The hash this record should carry: SHA-256 over the canonical JSON (sorted keys) of
-    /// every field but `hash`.
+    fn unsigned(&self) -> String {
+        serde_json::to_string(&Unsigned {
+            seq: self.seq,
+            time: &self.time,
+            author: &self.author,
+            kind: &self.kind,
+            payload: &self.payload,
+            more: self.more,
+            prev: &self.prev,
+        })
+        .unwrap_or_default()
+    }
+
+    /// The hash this record should carry: SHA-256 of its line written without the hash.
     pub fn compute_hash(&self) -> String {
-        let mut unsigned = serde_json::Map::new();
-        unsigned.insert("seq".into(), self.seq.into());
-        unsigned.insert("time".into(), self.time.clone().into());
-        unsigned.insert("author".into(), self.author.clone().into());
-        unsigned.insert("kind".into(), self.kind.clone().into());
-        unsigned.insert("payload".into(), self.payload.clone());
-        if self.more {
-            unsigned.insert("more".into(), true.into());
-        }
-        unsigned.insert("prev".into(), self.prev.clone().into());
-        let canonical = serde_json::Value::Object(unsigned).to_string();
-        hex::encode(Sha256::digest(canonical.as_bytes()))
+        hex::encode(Sha256::digest(self.unsigned().as_bytes()))
     }
 
     /// The line as it is written to the log (without the newline).
     pub fn to_line(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let mut line = self.unsigned();
+        line.pop();
+        line.push_str(",\"hash\":\"");
+        line.push_str(&self.hash);
+        line.push_str("\"}");
+        line
+    }
+
+    /// Reads a line of the log and checks it against its own hash. `Err` says what is wrong.
+    pub fn from_line(line: &str) -> Result<Record, String> {
+        let record: Record = serde_json::from_str(line).map_err(|e| format!("cannot be read ({e})"))?;
+        let split = line.len().checked_sub(HASH_SUFFIX_LEN).filter(|&i| line.is_char_boundary(i));
+        let ok = match split {
+            Some(i) if line[i..] == format!(",\"hash\":\"{}\"}}", record.hash) => {
+                let mut unsigned = String::with_capacity(i + 1);
+                unsigned.push_str(&line[..i]);
+                unsigned.push('}');
+                hex::encode(Sha256::digest(unsigned.as_bytes())) == record.hash
+            }
+            _ => false,
+        };
+        if ok { Ok(record) } else { Err("does not match its hash".into()) }
     }
 
     /// The typed event, or why the payload does not fit its kind.
     pub fn body(&self) -> Result<EventBody, String> {
-        let value = serde_json::json!({ "kind": self.kind, "payload": self.payload });
-        serde_json::from_value(value).map_err(|e| e.to_string())
+        let kind = serde_json::to_string(&self.kind).map_err(|e| e.to_string())?;
+        let text = format!("{{\"kind\":{kind},\"payload\":{}}}", self.payload.get());
+        serde_json::from_str(&text).map_err(|e| e.to_string())
     }
 }
 
@@ -538,7 +589,7 @@ mod tests {
         let body = EventBody::SessionEnded { session: 1, note: Some("went well".into()) };
         let r = Record::seal(1, "2026-01-01T10:00:00Z".into(), "A. Assessor".into(), &body, false, GENESIS.into());
         let line = r.to_line();
-        let back: Record = serde_json::from_str(&line).unwrap();
+        let back = Record::from_line(&line).unwrap();
         assert_eq!(back, r);
         assert_eq!(back.compute_hash(), r.hash);
         assert_eq!(back.body().unwrap(), body);
@@ -548,5 +599,6 @@ mod tests {
         changed = back.clone();
         changed.more = true;
         assert_ne!(changed.compute_hash(), r.hash);
+        assert!(Record::from_line(&line.replace("went well", "went WELL")).is_err());
     }
 }
