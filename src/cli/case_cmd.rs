@@ -761,7 +761,12 @@ pub fn run_phase(ws: &Workspace, cmd: EngineCommand) -> Outcome {
 /// `assess verify`.
 pub fn run_verify(ws: &Workspace, id: Option<String>) -> Outcome {
     let dir = ws.case_named(id.as_deref())?;
-    match dir.verify() {
+    let verified = dir.verify().map_err(|e| e.to_string()).and_then(|v| {
+        let log = dir.load().map_err(|e| e.to_string())?;
+        CaseState::replay(&log.records).map_err(|e| e.to_string())?;
+        Ok(v)
+    });
+    match verified {
         Ok(v) => {
             println!(
                 "Case {} is intact: {} events, every hash matches, none missing or out of order, and the template copy is the one it was opened with.",
