@@ -25,6 +25,7 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod expr;
+pub mod fuzzing;
 pub mod report;
 pub mod scoring;
 pub mod template;

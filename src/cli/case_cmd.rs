@@ -682,12 +682,17 @@ fn given(v: &serde_json::Value) -> Option<Given> {
     }
 }
 
-/// `assess answers import FILE`: all answers or none.
-pub fn run_import(ws: &Workspace, path: &Path) -> Outcome {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let file_name = path.display().to_string();
+/// Reads an answers file and turns it into events against `state`, all or none: the first
+/// entry that is refused stops the import, and its `file:line:column` is in the message.
+/// Returns the number of entries, the events, and the state after them.
+pub fn import_events(
+    t: &crate::template::Template,
+    state: &CaseState,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(usize, Vec<EventBody>, CaseState), Failure> {
     let limits = crate::yaml::Limits::default();
-    let text = crate::yaml::decode(&bytes, &limits).map_err(|e| format!("{file_name}:{e}"))?;
+    let text = crate::yaml::decode(bytes, &limits).map_err(|e| format!("{file_name}:{e}"))?;
     let root = crate::yaml::parse(text, &limits).map_err(|e| format!("{file_name}:{e}"))?;
     let file: AnswersFile = serde_json::from_value(root.to_json()).map_err(|e| {
         format!("{file_name} is not an answers file: {e}\nIt should look like:\n  carer: mother\n  answers:\n    - {{ question: scr_reading, value: with_help }}\n    - {{ question: feeding_bottle.knowledge, value: low, note: \"…\" }}\n    - {{ question: bath_time.skills, skip: \"not observed\" }}")
@@ -696,11 +701,7 @@ pub fn run_import(ws: &Workspace, path: &Path) -> Outcome {
         let p = root.at_pointer(&format!("/answers/{i}")).range.start;
         format!("{file_name}:{}:{}", p.line, p.column)
     };
-    let dir = ws.case()?;
-    let lock = dir.lock()?;
-    let opened = open(dir)?;
-    let t = &opened.template.template;
-    let mut preview = opened.state.clone();
+    let mut preview = state.clone();
     let mut all = Vec::new();
     for (i, entry) in file.answers.iter().enumerate() {
         let carer = entry.carer.clone().or_else(|| file.carer.clone());
@@ -731,9 +732,20 @@ pub fn run_import(ws: &Workspace, path: &Path) -> Outcome {
         }
         all.extend(events);
     }
+    Ok((file.answers.len(), all, preview))
+}
+
+/// `assess answers import FILE`: all answers or none.
+pub fn run_import(ws: &Workspace, path: &Path) -> Outcome {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file_name = path.display().to_string();
+    let dir = ws.case()?;
+    let lock = dir.lock()?;
+    let opened = open(dir)?;
+    let (n, all, preview) = import_events(&opened.template.template, &opened.state, &file_name, &bytes)?;
     let stamp = Stamp { time: now(), author: author(ws, &opened.state) };
     opened.dir.append(&lock, &all, &stamp)?;
-    println!("Imported {} entries from {file_name} as one change.", file.answers.len());
+    println!("Imported {n} entries from {file_name} as one change.");
     print!("{}", saved(&all, &preview));
     Ok(ExitCode::SUCCESS)
 }
