@@ -21,6 +21,9 @@ pub fn environment() -> &'static Environment<'static> {
     })
 }
 
+/// Decides whether a name an expression uses exists: `Err((message, hint))` when not.
+pub type NameCheck<'a> = dyn Fn(&str) -> Result<(), (String, String)> + 'a;
+
 /// A problem with an expression, with the byte offset in the expression it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExprError {
@@ -39,10 +42,7 @@ pub struct ExprError {
 /// `resolve` is called with every dotted name the expression reads (`answers.scr_reading`,
 /// `case.youngest_child_age_months`, `value`); it returns `Err(hint)` for a name the
 /// template does not declare. Returns the names used, sorted.
-pub fn compile_check(
-    source: &str,
-    resolve: &dyn Fn(&str) -> Result<(), (String, String)>,
-) -> Result<BTreeSet<String>, Vec<ExprError>> {
+pub fn compile_check(source: &str, resolve: &NameCheck<'_>) -> Result<BTreeSet<String>, Vec<ExprError>> {
     if source.trim().is_empty() {
         return Err(vec![ExprError {
             message: "the expression is empty".into(),
@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn conditions_evaluate() {
-        let ctx = Value::from_serialize(serde_json::json!({"answers": {"a": "no"}}));
+        let ctx = Value::from(minijinja::value::Serde(serde_json::json!({"answers": {"a": "no"}})));
         assert!(eval_condition("answers.a == 'no'", &ctx).unwrap());
         assert!(!eval_condition("answers.b == 'no'", &ctx).unwrap());
     }

@@ -9,6 +9,10 @@
 //! are not plain strings. Scalars are resolved with the YAML 1.2 core schema, so `no` is the
 //! string "no", never `false`.
 
+// A YAML error carries two ranges and a hint; it is made once per file read, so its size
+// does not matter and boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
