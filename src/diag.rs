@@ -30,9 +30,13 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
-    /// Other places that help explain the problem.
+    /// Other places that help explain the problem, in the file being checked.
     #[serde(skip)]
     pub related: Vec<(Range, String)>,
+    /// The text of `file` when it is not the file being checked but one it names (a report
+    /// template), so that the line can be shown; `range` is then a range of this text.
+    #[serde(skip)]
+    pub file_text: Option<String>,
 }
 
 impl Diagnostic {
@@ -45,6 +49,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             related: Vec::new(),
+            file_text: None,
         }
     }
 
@@ -76,6 +81,11 @@ impl Diagnostic {
         }
     }
 }
+
+/// Diagnostics reported at most per file. A file that is wrong everywhere is better fixed
+/// from its first problems than from thousands of them, and stopping early keeps the cost of
+/// a hostile file (every line an error, each with a "did you mean") small.
+pub const MAX_PER_FILE: usize = 100;
 
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {

@@ -21,6 +21,11 @@ pub fn environment() -> &'static Environment<'static> {
     })
 }
 
+/// Longest expression accepted, in bytes. minijinja builds `a or b or c …` into a tree as deep
+/// as the chain is long and walks it recursively, so an expression of thousands of terms could
+/// overflow the stack; real conditions are a line or two.
+pub const MAX_LEN: usize = 2_000;
+
 /// Decides whether a name an expression uses exists: `Err((message, hint))` when not.
 pub type NameCheck<'a> = dyn Fn(&str) -> Result<(), (String, String)> + 'a;
 
@@ -51,15 +56,29 @@ pub fn compile_check(source: &str, resolve: &NameCheck<'_>) -> Result<BTreeSet<S
             hint: "write a condition, e.g. `answers.scr_reading == 'no'`".into(),
         }]);
     }
+    if source.len() > MAX_LEN {
+        return Err(vec![ExprError {
+            message: format!("the expression is {} characters long; at most {MAX_LEN} are allowed", source.len()),
+            offset: 0,
+            len: 1,
+            hint: "shorten it: a condition should be readable at a glance (split a long list of alternatives over \
+                   several items or flags)"
+                .into(),
+        }]);
+    }
     let expr = environment().compile_expression(source).map_err(|e| {
         let (offset, len) = e.range().map_or((0, 1), |r| (r.start.min(source.len()), r.len().max(1)));
+        let hint = if single_equals(source).is_some() {
+            "to compare, write `==` (a single `=` assigns, which conditions cannot do)".to_string()
+        } else {
+            "expressions use Jinja syntax, e.g. `answers.item_id == 'no' and case.youngest_child_age_months < 24`"
+                .to_string()
+        };
         vec![ExprError {
             len,
-            message: format!("this expression does not compile: {}", e.detail().unwrap_or("syntax error")),
+            message: format!("this expression is not valid: {}", e.detail().unwrap_or("syntax error")),
             offset,
-            hint:
-                "expressions use Jinja syntax, e.g. `answers.item_id == 'no' and case.youngest_child_age_months < 24`"
-                    .into(),
+            hint,
         }]
     })?;
     let names: BTreeSet<String> = expr.undeclared_variables(true).into_iter().collect();
@@ -84,6 +103,29 @@ pub fn compile_check(source: &str, resolve: &NameCheck<'_>) -> Result<BTreeSet<S
     if errors.is_empty() { Ok(names) } else { Err(errors) }
 }
 
+/// Byte offset of a lone `=` (not part of `==`, `!=`, `<=` or `>=`) outside quotes: the most
+/// common slip in a condition.
+fn single_equals(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(b),
+            (None, b'=') => {
+                let before = i.checked_sub(1).map(|j| bytes[j]);
+                let after = bytes.get(i + 1).copied();
+                if !matches!(before, Some(b'=' | b'!' | b'<' | b'>')) && after != Some(b'=') {
+                    return Some(i);
+                }
+            }
+            (None, _) => {}
+        }
+    }
+    None
+}
+
 /// Byte offset of a dotted name in the source, tolerating spaces around dots.
 fn find_name(source: &str, name: &str) -> usize {
     if let Some(i) = source.find(name) {
@@ -95,6 +137,9 @@ fn find_name(source: &str, name: &str) -> usize {
 
 /// Evaluates a checked expression against a context; an evaluation error is returned as text.
 pub fn eval(source: &str, ctx: &Value) -> Result<Value, String> {
+    if source.len() > MAX_LEN {
+        return Err(format!("the expression is longer than {MAX_LEN} characters"));
+    }
     let expr = environment().compile_expression(source).map_err(|e| e.to_string())?;
     expr.eval(ctx.clone()).map_err(|e| e.detail().map_or_else(|| e.to_string(), str::to_string))
 }
@@ -126,6 +171,22 @@ mod tests {
     #[test]
     fn syntax_errors_are_reported() {
         assert!(compile_check("answers.a == ", &only_answers).is_err());
+    }
+
+    #[test]
+    fn a_single_equals_sign_gets_its_own_hint() {
+        let errs = compile_check("answers.a = 'no'", &only_answers).unwrap_err();
+        assert!(errs[0].hint.contains("=="), "{}", errs[0].hint);
+        assert_eq!(single_equals("a == 'x=y' and b != 1 and c <= 2"), None);
+        assert_eq!(single_equals("a = 1"), Some(2));
+    }
+
+    #[test]
+    fn a_very_long_expression_is_refused_before_it_is_compiled() {
+        // 40,000 terms would overflow the stack when compiled; refused by length instead.
+        let e = vec!["answers.a == 1"; 40_000].join(" or ");
+        let errs = compile_check(&e, &only_answers).unwrap_err();
+        assert!(errs[0].message.contains("characters long"), "{}", errs[0].message);
     }
 
     #[test]

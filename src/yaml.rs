@@ -29,6 +29,11 @@ pub struct Pos {
     pub column: usize,
 }
 
+impl Pos {
+    /// The first character of a file.
+    pub const START: Pos = Pos { offset: 0, line: 1, column: 1 };
+}
+
 /// A range in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Range {
@@ -124,6 +129,35 @@ impl<'a> LineIndex<'a> {
         Pos { offset, line: line.max(1), column: col + 1 }
     }
 
+    /// The nearest line before `line` that holds something, if it has no `:` at all, with
+    /// the column (from 0) where its text starts.
+    fn previous_line_without_colon(&self, line: usize) -> Option<(usize, usize)> {
+        let (prev, text) = (1..line)
+            .rev()
+            .map(|l| (l, self.line_text(l)))
+            .find(|(_, t)| !t.trim().is_empty() && !t.trim_start().starts_with('#'))?;
+        if text.contains(':') {
+            return None;
+        }
+        Some((prev, text.chars().take_while(|c| c.is_whitespace()).count()))
+    }
+
+    /// The first tab in the indentation of `line` or of the two lines after it, as (line,
+    /// column from 0).
+    fn indenting_tab(&self, line: usize) -> Option<(usize, usize)> {
+        (line..line + 3).find_map(|l| {
+            let text = self.line_text(l);
+            text.chars().take_while(|c| c.is_whitespace()).position(|c| c == '\t').map(|col| (l, col))
+        })
+    }
+
+    /// The text of a line (from 1), without its line break.
+    fn line_text(&self, line: usize) -> &'a str {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let rest = &self.text[start..];
+        rest.split('\n').next().unwrap_or_default().trim_end_matches('\r')
+    }
+
     fn range(&self, span: &Span) -> Range {
         Range { start: self.pos(span.start.line(), span.start.col()), end: self.pos(span.end.line(), span.end.col()) }
     }
@@ -141,23 +175,48 @@ pub fn pos_at(text: &[u8], offset: usize) -> Pos {
 /// Decodes a file as UTF-8, or says where the first invalid byte is.
 pub fn decode<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, YamlError> {
     if bytes.len() > limits.max_bytes {
-        let at = pos_at(bytes, 0);
-        return Err(YamlError {
-            message: format!("the file is {} bytes; files over {} bytes are refused", bytes.len(), limits.max_bytes),
-            range: Range { start: at, end: at },
-            hint: Some("split the content up, or check that this is the file you meant".into()),
-            related: None,
-        });
+        return Err(too_big(bytes.len() as u64, limits));
     }
     std::str::from_utf8(bytes).map_err(|e| {
         let at = pos_at(bytes, e.valid_up_to());
+        let bad = &bytes[e.valid_up_to()..e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - e.valid_up_to())];
+        let bad: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
         YamlError {
-            message: "the file is not valid UTF-8 text".into(),
+            message: format!("the file is not valid UTF-8 text: the byte {} here is not UTF-8", bad.join(" ")),
             range: Range { start: at, end: at },
-            hint: Some("save the file as UTF-8 (most editors offer this under \"Save as\" or \"Encoding\")".into()),
+            hint: Some(
+                "save the file as UTF-8 (most editors offer this under \"Save as\" or \"Encoding\"); \
+                 it was probably saved as Latin-1 or Windows-1252"
+                    .into(),
+            ),
             related: None,
         }
     })
+}
+
+/// The refusal of a file of `len` bytes, over [`Limits::max_bytes`]: callers that can see a
+/// file's size before reading it refuse it without reading it.
+pub fn too_big(len: u64, limits: &Limits) -> YamlError {
+    YamlError {
+        message: format!(
+            "the file is {}; files over {} are refused",
+            human_size(len),
+            human_size(limits.max_bytes as u64)
+        ),
+        range: Range { start: Pos::START, end: Pos::START },
+        hint: Some("check that this is the file you meant: a template is a few hundred kilobytes at most".into()),
+        related: None,
+    }
+}
+
+/// A size in bytes for people: `812 bytes`, `40.0 KiB`, `3.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    match bytes {
+        b if b < KIB => format!("{b} bytes"),
+        b if b < KIB * KIB => format!("{:.1} KiB", b as f64 / KIB as f64),
+        b => format!("{:.1} MiB", b as f64 / (KIB * KIB) as f64),
+    }
 }
 
 /// Parses one YAML document into a positioned tree. An empty file is `Null`.
@@ -175,22 +234,96 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Node, YamlError> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let m = e.marker();
-            let at = index.pos(m.line(), m.col());
-            YamlError {
-                message: format!("this is not valid YAML: {}", e.info()),
-                range: Range { start: at, end: at },
-                hint: Some("check the indentation and that every `key: value` and `- item` is well formed".into()),
-                related: None,
-            }
+            syntax_error(&index, e.info(), index.pos(m.line(), m.col()), limits)
         })?;
         builder.event(event, &span)?;
     }
-    Ok(builder.root.unwrap_or(Node { range: Range::default(), value: NodeValue::Null }))
+    Ok(builder.root.unwrap_or(Node { range: Range { start: Pos::START, end: Pos::START }, value: NodeValue::Null }))
+}
+
+/// A parser error in words for people, with a hint for the usual causes.
+fn syntax_error(index: &LineIndex<'_>, info: &str, at: Pos, limits: &Limits) -> YamlError {
+    let mut at = at;
+    let (message, hint) = if info.contains("recursion limit") {
+        // The scanner gives up on flow collections (`[[[…`) before the parser sees them.
+        (
+            format!("the values are nested more than {} levels deep", limits.max_depth),
+            "flatten the structure: templates never need this depth".to_string(),
+        )
+    } else if info.contains("tab") {
+        // The scanner reports the character after the tabs, or the start of the scalar before
+        // them; point at the first tab that indents a line.
+        let message = match index.indenting_tab(at.line) {
+            Some((line, col)) => {
+                at = index.pos(line, col);
+                "this line is indented with a tab"
+            }
+            None => "a tab is not allowed here",
+        };
+        (message.to_string(), "YAML indents with spaces only: replace the tab with spaces".to_string())
+    } else if info.contains("quoted scalar") {
+        (
+            "this quoted text is not closed".to_string(),
+            "end the text with the same quote it starts with, on the same line".to_string(),
+        )
+    } else if info.contains("mapping values are not allowed") {
+        (
+            "a `: ` appears inside a value".to_string(),
+            "put the value in quotes when it contains `: `, e.g. `title: \"Safety: the home\"`".to_string(),
+        )
+    } else if info.contains("expected ',' or ']'") {
+        (
+            "a `[` list is not closed".to_string(),
+            "end the list with `]`, and separate its entries with commas".to_string(),
+        )
+    } else if info.contains("expected ',' or '}'") {
+        (
+            "a `{` mapping is not closed".to_string(),
+            "end the mapping with `}`, and separate its entries with commas".to_string(),
+        )
+    } else if info.contains("unknown anchor") {
+        (
+            "this alias names an anchor that is not defined before it".to_string(),
+            "define the anchor (`&name`) before using it (`*name`)".to_string(),
+        )
+    } else if info.contains("simple key expect ':'") {
+        // The scanner notices only on the line after; blame the line before when it has no colon.
+        let message = match index.previous_line_without_colon(at.line) {
+            Some((line, col)) => {
+                at = index.pos(line, col);
+                "this line has no `:` after its key"
+            }
+            None => "a key is missing its `:` (on this line or the one before)",
+        };
+        (message.to_string(), "write every entry of a mapping as `key: value`".to_string())
+    } else if info.contains("did not find expected key") || info.contains("did not find expected '-'") {
+        (
+            "this line is not indented like the lines around it".to_string(),
+            "line up the keys of one mapping (and the `-` of one list) at the same column, using spaces".to_string(),
+        )
+    } else {
+        (
+            format!("this is not valid YAML: {info}"),
+            "check the indentation and that every `key: value` and `- item` is well formed".to_string(),
+        )
+    };
+    YamlError { message, range: Range { start: at, end: at }, hint: Some(hint), related: None }
 }
 
 enum Frame {
-    Seq { range: Range, items: Vec<Node>, anchor: usize },
-    Map { range: Range, entries: Vec<(String, Range, Node)>, key: Option<(String, Range)>, anchor: usize },
+    Seq {
+        range: Range,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+    Map {
+        range: Range,
+        entries: Vec<(String, Range, Node)>,
+        /// Where each key was first written, to find duplicates without a quadratic search.
+        seen: HashMap<String, Range>,
+        key: Option<(String, Range)>,
+        anchor: usize,
+    },
 }
 
 struct Builder<'a, 'b> {
@@ -235,14 +368,18 @@ impl Builder<'_, '_> {
             }
             Event::MappingStart(anchor, _) => {
                 self.open(range)?;
-                self.stack.push(Frame::Map { range, entries: Vec::new(), key: None, anchor });
+                self.stack.push(Frame::Map { range, entries: Vec::new(), seen: HashMap::new(), key: None, anchor });
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                // A collection spans from its first character to its end, so that diagnostics
+                // about it underline it (the renderer keeps to the first line).
                 let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { range, items, anchor }) => {
+                    Some(Frame::Seq { range: start, items, anchor }) => {
+                        let range = Range { start: start.start, end: range.end.max_by_offset(start.end) };
                         (Node { range, value: NodeValue::Sequence(items) }, anchor)
                     }
-                    Some(Frame::Map { range, entries, anchor, .. }) => {
+                    Some(Frame::Map { range: start, entries, anchor, .. }) => {
+                        let range = Range { start: start.start, end: range.end.max_by_offset(start.end) };
                         (Node { range, value: NodeValue::Mapping(entries) }, anchor)
                     }
                     None => return Ok(()),
@@ -261,7 +398,7 @@ impl Builder<'_, '_> {
                 if self.nodes + size > self.limits.max_nodes {
                     return Err(self.err(
                         range,
-                        format!("aliases expand this file past {} values", self.limits.max_nodes),
+                        format!("aliases expand this file past {} values (an \"alias bomb\")", self.limits.max_nodes),
                         "write the values out instead of nesting aliases inside aliases",
                     ));
                 }
@@ -299,7 +436,7 @@ impl Builder<'_, '_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, seen, key, .. }) => match key.take() {
                 None => {
                     let name = match &node.value {
                         NodeValue::String(s, _) => s.clone(),
@@ -322,7 +459,7 @@ impl Builder<'_, '_> {
                             });
                         }
                     };
-                    if let Some((_, first, _)) = entries.iter().find(|(k, _, _)| *k == name) {
+                    if let Some(first) = seen.get(&name) {
                         return Err(YamlError {
                             message: format!("the key `{name}` appears twice in the same mapping"),
                             range: node.range,
@@ -330,6 +467,7 @@ impl Builder<'_, '_> {
                             related: Some((*first, "first written here".into())),
                         });
                     }
+                    seen.insert(name.clone(), node.range);
                     *key = Some((name, node.range));
                 }
                 Some((name, key_range)) => entries.push((name, key_range, node)),
@@ -367,6 +505,13 @@ fn resolve_plain(text: &str) -> Option<NodeValue> {
         return Number::from_f64(f).map(NodeValue::Number);
     }
     None
+}
+
+impl Pos {
+    /// The later of two positions.
+    fn max_by_offset(self, other: Pos) -> Pos {
+        if other.offset > self.offset { other } else { self }
+    }
 }
 
 impl Node {
@@ -491,6 +636,57 @@ mod tests {
     fn invalid_utf8_points_at_the_byte() {
         let e = decode(b"a: 1\nb: \xff\n", &Limits::default()).unwrap_err();
         assert_eq!((e.range.start.line, e.range.start.column), (2, 4));
+        assert!(e.message.contains("0xFF"), "{}", e.message);
+    }
+
+    #[test]
+    fn deep_flow_nesting_that_the_scanner_refuses_says_so_in_words() {
+        // The scanner stops at 256 open brackets, before the builder's own limit is reached.
+        let e = parse_str(&format!("a: {}", "{b: ".repeat(1_000))).unwrap_err();
+        assert!(e.message.contains("nested more than 64 levels"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_tab_is_blamed_where_it_is() {
+        let e = parse_str("a:\n  - x\n\t- y\n").unwrap_err();
+        assert!(e.message.contains("tab"), "{}", e.message);
+        assert_eq!((e.range.start.line, e.range.start.column), (3, 1));
+    }
+
+    #[test]
+    fn a_missing_colon_is_blamed_on_its_line() {
+        let e = parse_str("a: 1\nb\nc: 2\n").unwrap_err();
+        assert_eq!(e.range.start.line, 2, "{}", e.message);
+    }
+
+    #[test]
+    fn an_empty_file_is_null_at_the_first_character() {
+        let node = parse_str("# only a comment\n").unwrap();
+        assert!(matches!(node.value, NodeValue::Null));
+        assert_eq!((node.range.start.line, node.range.start.column), (1, 1));
+    }
+
+    #[test]
+    fn a_collection_spans_to_its_end() {
+        let node = parse_str("a: { b: 1, c: [2, 3] }\n").unwrap();
+        let a = node.at_pointer("/a");
+        assert_eq!((a.range.start.column, a.range.end.column), (4, 23));
+    }
+
+    #[test]
+    fn duplicate_keys_in_a_huge_mapping_are_found_quickly() {
+        let mut s: String = (0..50_000).map(|i| format!("k{i}: 1\n")).collect();
+        s.push_str("k49999: 2\n");
+        let e = parse_str(&s).unwrap_err();
+        assert_eq!(e.range.start.line, 50_001);
+    }
+
+    #[test]
+    fn sizes_are_written_for_people() {
+        assert_eq!(human_size(812), "812 bytes");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MiB");
+        let e = decode(&vec![b' '; 3 * 1024 * 1024], &Limits::default()).unwrap_err();
+        assert_eq!(e.message, "the file is 3.0 MiB; files over 2.0 MiB are refused");
     }
 
     #[test]

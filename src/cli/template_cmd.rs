@@ -70,6 +70,7 @@ fn validate(paths: &[PathBuf], json: bool) -> Outcome {
                 serde_json::json!({
                     "file": o.file,
                     "valid": !has_errors(&o.diagnostics),
+                    "truncated": o.truncated,
                     "diagnostics": o.diagnostics.iter().map(diagnostics::to_json).collect::<Vec<_>>(),
                 })
             })
@@ -95,6 +96,14 @@ pub fn validation_text(o: &LoadOutcome) -> String {
     let errors = o.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = o.diagnostics.len() - errors;
     let mut out = diagnostics::render(&o.file, &o.source, &o.diagnostics);
+    if o.truncated {
+        let _ = writeln!(
+            out,
+            "{}: checking stopped after the first {} problems; fix these and validate again\n",
+            o.file,
+            o.diagnostics.len()
+        );
+    }
     let status = if errors == 0 { "ok" } else { "INVALID" };
     let _ = writeln!(
         out,

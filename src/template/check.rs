@@ -8,22 +8,26 @@
 
 use super::Base;
 use super::model::*;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, MAX_PER_FILE};
 use crate::expr;
 use crate::yaml::Node;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Facts about a case that conditions may use as `case.<name>`.
 pub const CASE_FACTS: &[&str] =
     &["youngest_child_age_months", "oldest_child_age_months", "number_of_children", "number_of_carers"];
 /// Facts about the carer being assessed that conditions may use as `carer.<name>`.
 pub const CARER_FACTS: &[&str] = &["relationship"];
+/// Combinations of levels times rules that a decision table may take to check (a table of 30
+/// rules on a scale of 6 levels takes 6,480).
+const MAX_DECISION_TABLE_WORK: usize = 2_000_000;
 /// Functions that Jinja provides and expressions may call.
 const BUILTIN_FUNCTIONS: &[&str] = &["range", "dict", "namespace"];
 
 /// Runs every semantic check and returns the problems found.
 pub fn check(t: &Template, root: &Node, file: &str, base: &Base) -> Vec<Diagnostic> {
-    let mut c = Checker { t, root, file, base, out: Vec::new(), items: Vec::new(), by_id: HashMap::new() };
+    let levels = t.scales.iter().flat_map(|s| s.levels.iter().map(|l| (s.id.as_str(), l.id.as_str()))).collect();
+    let mut c = Checker { t, root, file, base, out: Vec::new(), items: Vec::new(), by_id: HashMap::new(), levels };
     c.index_items();
     c.unique_ids();
     c.scales();
@@ -64,17 +68,38 @@ struct Checker<'t> {
     out: Vec<Diagnostic>,
     items: Vec<ItemRef<'t>>,
     by_id: HashMap<&'t str, usize>,
+    /// Every (scale, level) pair, so that checking a level does not search the scale.
+    levels: HashSet<(&'t str, &'t str)>,
 }
 
 impl<'t> Checker<'t> {
+    /// Records a problem, unless [`MAX_PER_FILE`] have been found already.
+    fn push(&mut self, d: Diagnostic) {
+        if !self.full() {
+            self.out.push(d);
+        }
+    }
+
+    /// Whether enough problems were found to stop looking: callers skip costly checks then.
+    fn full(&self) -> bool {
+        self.out.len() >= MAX_PER_FILE
+    }
+
     fn err(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
         let range = self.root.at_pointer(pointer).range;
-        self.out.push(Diagnostic::error(self.file, Some(range), message).with_hint(hint));
+        self.push(Diagnostic::error(self.file, Some(range), message).with_hint(hint));
+    }
+
+    /// An error at the key `key` of the mapping at `pointer` (for problems with a whole list,
+    /// where pointing at its first entry would blame that entry).
+    fn err_at_key(&mut self, pointer: &str, key: &str, message: impl Into<String>, hint: impl Into<String>) {
+        let range = self.root.key_range(pointer, key).unwrap_or(self.root.at_pointer(pointer).range);
+        self.push(Diagnostic::error(self.file, Some(range), message).with_hint(hint));
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
         let range = self.root.at_pointer(pointer).range;
-        self.out.push(Diagnostic::warning(self.file, Some(range), message).with_hint(hint));
+        self.push(Diagnostic::warning(self.file, Some(range), message).with_hint(hint));
     }
 
     fn all_sections(&self) -> impl Iterator<Item = (String, &'t Section, bool)> {
@@ -97,46 +122,66 @@ impl<'t> Checker<'t> {
     }
 
     fn unique_ids(&mut self) {
-        let mut seen: HashMap<String, String> = HashMap::new();
-        let mut dup = |c: &mut Self, kind: &str, id: &str, pointer: String| {
-            let key = format!("{kind}:{id}");
+        // Ids that must differ share a namespace; the message names what the id belongs to.
+        let mut seen: HashMap<(String, String), String> = HashMap::new();
+        let mut dup = |c: &mut Self, namespace: &str, id: &str, pointer: String, message: String, hint: &str| {
+            let key = (namespace.to_string(), id.to_string());
             if let Some(first) = seen.get(&key) {
                 let first_range = c.root.at_pointer(first).range;
                 let range = c.root.at_pointer(&pointer).range;
-                let mut d = Diagnostic::error(c.file, Some(range), format!("the {kind} id `{id}` is used twice"))
-                    .with_hint(format!("give each {kind} its own id"));
+                let mut d = Diagnostic::error(c.file, Some(range), message).with_hint(hint.to_string());
                 d.related.push((first_range, "first used here".into()));
-                c.out.push(d);
+                c.push(d);
             } else {
                 seen.insert(key, pointer);
             }
         };
         let sections: Vec<_> = self.all_sections().collect();
-        for (sp, section, _) in &sections {
-            dup(self, "section", &section.id, format!("{sp}/id"));
+        for (sp, section, screening) in &sections {
+            let id = &section.id;
+            let what = if *screening { "screening" } else { "area" };
+            let message = format!("the {what} id `{id}` is used twice");
+            dup(self, "section", id, format!("{sp}/id"), message, "give each area, and the screening, its own id");
         }
         let items: Vec<(String, &str)> =
             self.items.iter().map(|r| (format!("{}/id", r.pointer), r.item.id.as_str())).collect();
         for (p, id) in items {
-            dup(self, "item", id, p);
+            let message = format!("the item id `{id}` is used twice");
+            let hint = "give each item its own id: expressions name items by id, across the screening and all areas";
+            dup(self, "item", id, p, message, hint);
         }
         for (i, s) in self.t.scales.iter().enumerate() {
-            dup(self, "scale", &s.id, format!("/scales/{i}/id"));
+            let message = format!("the scale id `{}` is used twice", s.id);
+            dup(self, "scale", &s.id, format!("/scales/{i}/id"), message, "give each scale its own id");
             for (j, l) in s.levels.iter().enumerate() {
-                dup(self, &format!("level of scale `{}`", s.id), &l.id, format!("/scales/{i}/levels/{j}/id"));
+                let message = format!("the scale `{}` has the level `{}` twice", s.id, l.id);
+                let pointer = format!("/scales/{i}/levels/{j}/id");
+                dup(
+                    self,
+                    &format!("level of {}", s.id),
+                    &l.id,
+                    pointer,
+                    message,
+                    "give each level of a scale its own id",
+                );
             }
         }
         for (i, a) in self.t.adaptations.iter().enumerate() {
-            dup(self, "adaptation", &a.id, format!("/adaptations/{i}/id"));
+            let message = format!("the adaptation id `{}` is used twice", a.id);
+            dup(self, "adaptation", &a.id, format!("/adaptations/{i}/id"), message, "give each adaptation its own id");
         }
+        let hint = "give each measure and subscale its own id: the report names scores by id";
         for (i, m) in self.t.scoring.measures.iter().enumerate() {
-            dup(self, "measure", &m.id, format!("/scoring/measures/{i}/id"));
+            let message = format!("the measure id `{}` is already used by another measure or subscale", m.id);
+            dup(self, "measure", &m.id, format!("/scoring/measures/{i}/id"), message, hint);
             for (j, s) in m.subscales.iter().enumerate() {
-                dup(self, "measure", &s.id, format!("/scoring/measures/{i}/subscales/{j}/id"));
+                let message = format!("the subscale id `{}` is already used by another measure or subscale", s.id);
+                dup(self, "measure", &s.id, format!("/scoring/measures/{i}/subscales/{j}/id"), message, hint);
             }
         }
         for (i, f) in self.t.scoring.flags.iter().enumerate() {
-            dup(self, "flag", &f.id, format!("/scoring/flags/{i}/id"));
+            let message = format!("the flag id `{}` is used twice", f.id);
+            dup(self, "flag", &f.id, format!("/scoring/flags/{i}/id"), message, "give each flag its own id");
         }
     }
 
@@ -148,9 +193,18 @@ impl<'t> Checker<'t> {
         self.t.scales.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")
     }
 
+    /// How to name a scale instead of `id`: the scales there are, and the closest one.
+    fn scale_hint(&self, id: &str) -> String {
+        let ids: Vec<&str> = self.t.scales.iter().map(|s| s.id.as_str()).collect();
+        match ids.as_slice() {
+            [only] => format!("the only scale defined is `{only}`"),
+            _ => format!("use one of: {}{}", self.scale_ids(), suggestion(id, &ids)),
+        }
+    }
+
     /// Checks that `level` is a level of `scale`, reporting at `pointer`.
     fn level_in(&mut self, scale: &Scale, level: &str, pointer: &str) -> bool {
-        if scale.levels.iter().any(|l| l.id == level) {
+        if self.levels.contains(&(scale.id.as_str(), level)) {
             return true;
         }
         let levels: Vec<&str> = scale.levels.iter().map(|l| l.id.as_str()).collect();
@@ -200,12 +254,17 @@ impl<'t> Checker<'t> {
             }
             ResponseRef::Named(name) => match self.t.response_types.get(name) {
                 Some(spec) => Some(spec),
+                None if self.full() => None,
                 None => {
                     let known: Vec<&str> = self.t.response_types.keys().map(String::as_str).collect();
+                    let is_kind =
+                        serde_json::from_value::<ResponseKind>(serde_json::Value::String(name.clone())).is_ok();
                     self.err(
                         pointer,
                         format!("there is no response type called `{name}`"),
-                        if known.is_empty() {
+                        if is_kind {
+                            format!("`{name}` is a kind of answer: write the response inline as `{{ type: {name} }}`, or define `{name}` under `response_types:`")
+                        } else if known.is_empty() {
                             "define it under `response_types:`, or write the response inline, e.g. `{type: yes_no}`"
                                 .to_string()
                         } else {
@@ -229,12 +288,8 @@ impl<'t> Checker<'t> {
             Some(id) => match self.scale(id) {
                 Some(s) => Some(s),
                 None => {
-                    let ids = self.scale_ids();
-                    self.err(
-                        &format!("{pointer}/scale"),
-                        format!("there is no scale called `{id}`"),
-                        format!("use one of: {ids}"),
-                    );
+                    let hint = self.scale_hint(id);
+                    self.err(&format!("{pointer}/scale"), format!("there is no scale called `{id}`"), hint);
                     None
                 }
             },
@@ -301,11 +356,12 @@ impl<'t> Checker<'t> {
             Scale => match (spec.min, spec.max) {
                 (Some(min), Some(max)) => {
                     if min.fract() != 0.0 || max.fract() != 0.0 || min >= max {
-                        self.err(
-                            pointer,
-                            "a `scale` response needs whole numbers with `min` below `max`",
-                            "e.g. `min: 0` and `max: 3`",
-                        );
+                        let hint = if min > max {
+                            format!("swap them: `min: {max}` and `max: {min}`")
+                        } else {
+                            "e.g. `min: 0` and `max: 3`".to_string()
+                        };
+                        self.err(pointer, "a `scale` response needs whole numbers with `min` below `max`", hint);
                     }
                     for (i, a) in spec.anchors.iter().enumerate() {
                         if a.value < min || a.value > max {
@@ -375,6 +431,9 @@ impl<'t> Checker<'t> {
     fn sections_items(&mut self) {
         let adapt_easy_read = self.t.adaptations.iter().any(|a| a.effects.easy_read);
         for idx in 0..self.items.len() {
+            if self.full() {
+                return;
+            }
             let (item, p, order) = (self.items[idx].item, self.items[idx].pointer.clone(), self.items[idx].order);
             match (&item.response, &item.aspects) {
                 (Some(_), Some(_)) => self.err(
@@ -541,12 +600,8 @@ impl<'t> Checker<'t> {
             ("priority_scale", &ap.priority_scale, priority.is_some()),
         ] {
             if !found {
-                let ids = self.scale_ids();
-                self.err(
-                    &format!("{p}/{field}"),
-                    format!("there is no scale called `{id}`"),
-                    format!("use one of: {ids}"),
-                );
+                let hint = self.scale_hint(id);
+                self.err(&format!("{p}/{field}"), format!("there is no scale called `{id}`"), hint);
             }
         }
         let (Some(rating), Some(priority)) = (rating, priority) else { return };
@@ -563,20 +618,45 @@ impl<'t> Checker<'t> {
         if !levels_ok {
             return;
         }
-        // Enumerate every combination of levels and find the first rule that matches it.
+        // Enumerate every combination of levels and find the first rule that matches it. Real
+        // tables have a few levels and a few dozen rules; a table too big to check in an
+        // instant is refused rather than left unchecked.
         let levels: Vec<&str> = rating.levels.iter().map(|l| l.id.as_str()).collect();
+        let work = levels.len().pow(3).saturating_mul(ap.rules.len());
+        if work > MAX_DECISION_TABLE_WORK {
+            self.err_at_key(
+                p,
+                "rules",
+                format!(
+                    "the decision table is too big to check: {} rules over a scale of {} levels",
+                    ap.rules.len(),
+                    levels.len()
+                ),
+                "a priority table needs a rule for each kind of case, usually a few dozen at most; merge rules by listing several levels, e.g. `knowledge: [some, high]`",
+            );
+            return;
+        }
         let mut fired = vec![false; ap.rules.len()];
+        // For each rule, the earlier rules that took the combinations it matches.
+        let mut taken_by: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); ap.rules.len()];
         let mut unmatched = Vec::new();
         for k in &levels {
             for s in &levels {
                 for pr in &levels {
                     let combo = [(Aspect::Knowledge, *k), (Aspect::Skills, *s), (Aspect::Practice, *pr)];
-                    let hit = ap
-                        .rules
-                        .iter()
-                        .position(|r| combo.iter().all(|(a, l)| r.when.get(a).is_none_or(|m| m.levels().contains(l))));
+                    let matches = |r: &DecisionRule| {
+                        combo.iter().all(|(a, l)| r.when.get(a).is_none_or(|m| m.levels().contains(l)))
+                    };
+                    let hit = ap.rules.iter().position(matches);
                     match hit {
-                        Some(i) => fired[i] = true,
+                        Some(i) => {
+                            fired[i] = true;
+                            for (j, later) in ap.rules.iter().enumerate().skip(i + 1) {
+                                if matches(later) {
+                                    taken_by[j].insert(i);
+                                }
+                            }
+                        }
                         None => unmatched.push(format!("knowledge {k}, skills {s}, practice {pr}")),
                     }
                 }
@@ -585,8 +665,9 @@ impl<'t> Checker<'t> {
         if !unmatched.is_empty() {
             let shown: Vec<&str> = unmatched.iter().take(3).map(String::as_str).collect();
             let more = if unmatched.len() > 3 { format!(" and {} more", unmatched.len() - 3) } else { String::new() };
-            self.err(
-                &format!("{p}/rules"),
+            self.err_at_key(
+                p,
+                "rules",
                 format!(
                     "the decision table leaves {} combination{} without a priority: {}{more}",
                     unmatched.len(),
@@ -598,11 +679,23 @@ impl<'t> Checker<'t> {
         }
         for (i, f) in fired.iter().enumerate() {
             if !f {
-                self.err(
-                    &format!("{p}/rules/{i}"),
-                    format!("rule {} can never fire: every combination it matches is taken by an earlier rule", i + 1),
-                    "remove it, or move it above the rules that cover it",
-                );
+                let by: Vec<String> = taken_by[i].iter().map(|j| (j + 1).to_string()).collect();
+                let by = match by.as_slice() {
+                    [one] => format!("rule {one}"),
+                    [rest @ .., last] => format!("rules {} and {last}", rest.join(", ")),
+                    [] => "earlier rules".to_string(),
+                };
+                let range = self.root.at_pointer(&format!("{p}/rules/{i}")).range;
+                let mut d = Diagnostic::error(
+                    self.file,
+                    Some(range),
+                    format!("rule {} can never fire: every combination it matches is taken by {by} first", i + 1),
+                )
+                .with_hint("remove it, or move it above the rules that cover it (the first rule that matches wins)");
+                for j in &taken_by[i] {
+                    d.related.push((self.root.at_pointer(&format!("{p}/rules/{j}")).range, format!("rule {}", j + 1)));
+                }
+                self.push(d);
             }
         }
     }
@@ -637,6 +730,7 @@ impl<'t> Checker<'t> {
     }
 
     fn measure(&mut self, m: &'t Measure, p: &str) {
+        let in_measure: HashSet<&str> = m.items.iter().map(String::as_str).collect();
         let mut total = (0.0, 0.0);
         let mut integral = true;
         let mut ok = true;
@@ -669,7 +763,9 @@ impl<'t> Checker<'t> {
             }
         }
         for (i, id) in m.reverse.iter().enumerate() {
-            if !m.items.contains(id) {
+            if !self.by_id.contains_key(id.as_str()) {
+                self.unknown_item(id, &format!("{p}/reverse/{i}"));
+            } else if !in_measure.contains(id.as_str()) {
                 self.err(
                     &format!("{p}/reverse/{i}"),
                     format!("`{id}` is reverse-scored but is not one of the measure's items"),
@@ -698,7 +794,7 @@ impl<'t> Checker<'t> {
                         sub.1 += hi;
                     }
                     None => {
-                        if !m.items.contains(id) {
+                        if !in_measure.contains(id.as_str()) {
                             self.err(
                                 &format!("{sp}/items/{i}"),
                                 format!("`{id}` is in the subscale but not in the measure's items"),
@@ -753,7 +849,11 @@ impl<'t> Checker<'t> {
                 self.err(
                     &format!("{p}/{i}/min"),
                     format!("the band `{}` overlaps `{}`: both include {}", b.label, prev.label, b.min),
-                    format!("start it at {}", prev.max + step.max(f64::EPSILON)),
+                    if integral {
+                        format!("start `{}` at {}", b.label, prev.max + step)
+                    } else {
+                        format!("start `{}` above {}", b.label, prev.max)
+                    },
                 );
             } else if integral && b.min > prev.max + step {
                 self.err(
@@ -762,7 +862,7 @@ impl<'t> Checker<'t> {
                         "there is a gap between `{}` (ends {}) and `{}` (starts {})",
                         prev.label, prev.max, b.label, b.min
                     ),
-                    format!("start it at {}", prev.max + step),
+                    format!("start `{}` at {}, or end `{}` at {}", b.label, prev.max + step, prev.label, b.min - step),
                 );
             }
         }
@@ -778,6 +878,9 @@ impl<'t> Checker<'t> {
     }
 
     fn unknown_item(&mut self, id: &str, pointer: &str) {
+        if self.full() {
+            return;
+        }
         let known: Vec<&str> = self.items.iter().map(|r| r.item.id.as_str()).collect();
         self.err(
             pointer,
@@ -788,6 +891,9 @@ impl<'t> Checker<'t> {
 
     /// Checks one expression, reporting errors at their place inside the YAML string.
     fn expression(&mut self, source: &str, pointer: &str, scope: Scope) {
+        if self.full() {
+            return;
+        }
         let node = self.root.at_pointer(pointer);
         let result = expr::compile_check(source, &|name| self.resolve_name(name, scope));
         if let Err(errors) = result {
@@ -796,7 +902,7 @@ impl<'t> Checker<'t> {
                 let end = node.pos_in_string(e.offset + e.len);
                 let end = if end.offset > start.offset { end } else { start };
                 let range = crate::yaml::Range { start, end };
-                self.out.push(Diagnostic::error(self.file, Some(range), e.message).with_hint(e.hint));
+                self.push(Diagnostic::error(self.file, Some(range), e.message).with_hint(e.hint));
             }
         }
     }
@@ -825,14 +931,14 @@ impl<'t> Checker<'t> {
                 let facts = if root == "case" { CASE_FACTS } else { CARER_FACTS };
                 match parts.get(1) {
                     Some(f) if facts.contains(f) => Ok(()),
-                    Some(f) => Err((
-                        format!("`{root}.{f}` is not a known fact"),
-                        format!(
-                            "known facts: {}{}",
-                            facts.iter().map(|x| format!("{root}.{x}")).collect::<Vec<_>>().join(", "),
-                            suggestion(f, facts)
-                        ),
-                    )),
+                    Some(f) => {
+                        let full: Vec<String> = facts.iter().map(|x| format!("{root}.{x}")).collect();
+                        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+                        Err((
+                            format!("`{root}.{f}` is not a known fact"),
+                            format!("known facts: {}{}", full.join(", "), suggestion(&format!("{root}.{f}"), &full)),
+                        ))
+                    }
                     None => {
                         Err((format!("`{root}` must be followed by a fact"), format!("e.g. `{root}.{}`", facts[0])))
                     }
@@ -909,6 +1015,14 @@ impl<'t> Checker<'t> {
                         self.base.describe(path)
                     ),
                 ),
+                Some(bytes) if bytes.len() > crate::yaml::Limits::default().max_bytes => self.err(
+                    &pointer,
+                    format!(
+                        "the report template `{path}` is {} bytes long, too big to be a report template",
+                        bytes.len()
+                    ),
+                    "check that this is the file you meant",
+                ),
                 Some(bytes) => match String::from_utf8(bytes) {
                     Err(_) => self.err(
                         &pointer,
@@ -916,22 +1030,96 @@ impl<'t> Checker<'t> {
                         "save it as UTF-8",
                     ),
                     Ok(text) => {
+                        if let Some((offset, len)) = long_tag(&text) {
+                            self.report_long_tag(path, &pointer, &text, offset, len);
+                            continue;
+                        }
                         let mut env = minijinja::Environment::new();
-                        if let Err(e) = env.add_template_owned(path.to_string(), text) {
-                            let line = e.line().map(|l| format!(" (line {l})")).unwrap_or_default();
-                            self.err(
-                                &pointer,
-                                format!(
-                                    "the report template `{path}` does not compile{line}: {}",
-                                    e.detail().unwrap_or("syntax error")
-                                ),
-                                "fix the Jinja syntax in the report template",
-                            );
+                        if let Err(e) = env.add_template_owned(path.to_string(), text.clone()) {
+                            self.report_syntax_error(path, &pointer, &text, &e);
                         }
                     }
                 },
             }
         }
+    }
+}
+
+/// Longest `{{ … }}` or `{% … %}` accepted in a report template, in bytes: minijinja compiles
+/// long chains (`a or b or …`, `x|f|f|…`) recursively, so a tag of many thousand terms could
+/// overflow the stack. Real tags are a line long.
+const MAX_TAG_LEN: usize = 2_000;
+
+/// The first tag of a report template longer than [`MAX_TAG_LEN`] (or never closed and
+/// followed by more than that), as its byte offset and length.
+fn long_tag(text: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(['{']).map(|i| from + i) {
+        let close = match text.as_bytes().get(i + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                from = i + 1;
+                continue;
+            }
+        };
+        let end = text[i + 2..].find(close).map_or(text.len(), |j| i + 2 + j + 2);
+        // Comments are skipped by the lexer, whatever their length.
+        if close != "#}" && end - i > MAX_TAG_LEN {
+            return Some((i, end - i));
+        }
+        from = end;
+    }
+    None
+}
+
+impl Checker<'_> {
+    /// A report template tag too long to compile safely.
+    fn report_long_tag(&mut self, path: &str, pointer: &str, text: &str, offset: usize, len: usize) {
+        let start = crate::yaml::pos_at(text.as_bytes(), offset);
+        let mut d = Diagnostic::error(
+            &self.base.path_of(path),
+            Some(crate::yaml::Range { start, end: start }),
+            format!("this tag is {len} characters long; report templates allow at most {MAX_TAG_LEN} in one tag"),
+        )
+        .with_hint("shorten it, or split it into several tags (`{% set … %}` can name a part)");
+        d.related.push((self.root.at_pointer(pointer).range, "the report template named here".into()));
+        d.file_text = Some(text.to_string());
+        self.push(d);
+    }
+
+    /// A Jinja syntax error in a report template: reported in the report template itself, at
+    /// the line and column minijinja gives, with a note at the `report:` entry naming it.
+    fn report_syntax_error(&mut self, path: &str, pointer: &str, text: &str, e: &minijinja::Error) {
+        let detail = e.detail().unwrap_or("syntax error");
+        let named_at = self.root.at_pointer(pointer).range;
+        let at = match (e.range(), e.line()) {
+            (Some(r), _) => Some(crate::yaml::pos_at(text.as_bytes(), r.start)),
+            (None, Some(line)) => {
+                let offset: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+                Some(crate::yaml::pos_at(text.as_bytes(), offset))
+            }
+            (None, None) => None,
+        };
+        let Some(start) = at else {
+            self.err(
+                pointer,
+                format!("the report template `{path}` does not compile: {detail}"),
+                "fix the Jinja syntax in the report template",
+            );
+            return;
+        };
+        let end = e.range().map_or(start, |r| crate::yaml::pos_at(text.as_bytes(), r.end));
+        let mut d = Diagnostic::error(
+            &self.base.path_of(path),
+            Some(crate::yaml::Range { start, end }),
+            format!("this report template does not compile: {detail}"),
+        )
+        .with_hint("fix the Jinja syntax here: `{{ … }}` shows a value, `{% … %}` is a tag such as `for` or `if`");
+        d.related.push((named_at, "the report template named here".into()));
+        d.file_text = Some(text.to_string());
+        self.push(d);
     }
 }
 
@@ -945,4 +1133,20 @@ pub fn suggestion(name: &str, known: &[&str]) -> String {
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_report_template_tags_are_found() {
+        assert_eq!(long_tag("{{ a }} {% if b %}{# c #}{% endif %}"), None);
+        let long = format!("x {{{{ {} }}}}", vec!["a"; 1_000].join(" or "));
+        assert_eq!(long_tag(&long).map(|(offset, _)| offset), Some(2));
+        let comment = format!("{{# {} #}}", "a ".repeat(2_000));
+        assert_eq!(long_tag(&comment), None);
+        let unclosed = format!("{{{{ {}", "a ".repeat(2_000));
+        assert_eq!(long_tag(&unclosed).map(|(offset, _)| offset), Some(0));
+    }
 }

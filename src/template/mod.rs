@@ -85,9 +85,15 @@ impl Base {
 
     /// Where a companion file is expected, for messages.
     pub fn describe(&self, relative: &str) -> String {
+        format!("`{}`", self.path_of(relative))
+    }
+
+    /// The path of a companion file as people see it: on disk, relative to where the template
+    /// was named from; embedded, prefixed with `embedded:` like the template itself.
+    pub fn path_of(&self, relative: &str) -> String {
         match self {
-            Base::Dir(dir) => format!("`{}`", dir.join(relative).display()),
-            Base::Embedded(dir) => format!("`{}`", dir.path().join(relative).display()),
+            Base::Dir(dir) => dir.join(relative).display().to_string(),
+            Base::Embedded(dir) => format!("embedded:{}", dir.path().join(relative).display()),
         }
     }
 }
@@ -105,19 +111,41 @@ pub struct LoadedTemplate {
     pub base: Base,
 }
 
-/// Loads a template file from disk.
+/// Loads a template file from disk. A file over the size limit is refused without being read.
 pub fn load_path(path: &Path) -> LoadOutcome {
     let file = path.display().to_string();
     let base = Base::Dir(path.parent().map(Path::to_path_buf).unwrap_or_default());
-    match std::fs::read(path) {
-        Ok(bytes) => load_bytes(&file, &bytes, base),
-        Err(e) => LoadOutcome {
-            file: file.clone(),
-            source: String::new(),
-            template: None,
-            diagnostics: vec![crate::diag::Diagnostic::error(&file, None, format!("cannot read the file: {e}"))],
-        },
+    let limits = crate::yaml::Limits::default();
+    match read_at_most(path, limits.max_bytes) {
+        Ok(Ok(bytes)) => load_bytes(&file, &bytes, base),
+        Ok(Err(len)) => {
+            let e = crate::yaml::too_big(len, &limits);
+            let d = crate::diag::Diagnostic::error(&file, Some(e.range), e.message);
+            LoadOutcome::refused(&file, crate::diag::Diagnostic { hint: e.hint, ..d })
+        }
+        Err(e) => LoadOutcome::refused(
+            &file,
+            crate::diag::Diagnostic::error(&file, None, format!("cannot read the file: {e}"))
+                .with_hint("check the path, and that you may read the file"),
+        ),
     }
+}
+
+/// The bytes of a file of at most `max` bytes, or `Err(size)` for a bigger one. Reads at most
+/// `max + 1` bytes, so that a huge file (or a device like `/dev/zero`) costs nothing.
+fn read_at_most(path: &Path, max: usize) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max as u64 {
+        return Ok(Err(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
 }
 
 /// Loads every embedded template (in folder order).
