@@ -373,3 +373,140 @@ fn a_correction_keeps_the_original_in_the_log_and_the_correction_in_the_state() 
     let r = env.ok(&["evidence", "list", "--all"]);
     assert!(r.stdout.contains("[corrected by E2]"), "{}", r.all());
 }
+
+#[test]
+fn attachments_are_kept_by_hash_and_a_changed_one_fails_verify() {
+    let env = Env::fixtures();
+    env.ok(&[
+        "case",
+        "new",
+        "--template",
+        "minimal",
+        "--number",
+        "ZC26C00005",
+        "--court",
+        "Family Court at Exampleton",
+        "--child",
+        "L.B. 2025-01-10",
+        "--carer",
+        "mother:Jane Doe:mother",
+        "--assessor",
+        "Sam Patel",
+    ]);
+    let letter = env.dir.path().join("gp-letter.txt");
+    std::fs::write(&letter, "Immunisations up to date.").unwrap();
+    let r = env.ok(&[
+        "evidence",
+        "add",
+        "--kind",
+        "document",
+        "--title",
+        "GP letter",
+        "--date",
+        "2026-02-01",
+        "--supports",
+        "smoke_alarm",
+        "--text",
+        "The GP confirms the immunisations.",
+        "--attach",
+        letter.to_str().unwrap(),
+    ]);
+    assert!(r.stdout.contains("Attached gp-letter.txt (25 bytes"), "{}", r.all());
+    let r = env.ok(&["evidence", "show", "E1"]);
+    assert!(r.stdout.contains("Document: GP letter"), "{}", r.all());
+    env.ok(&["verify"]);
+    let stored: Vec<_> = std::fs::read_dir(env.case_dir("ZC26C00005").join("attachments")).unwrap().collect();
+    assert_eq!(stored.len(), 1);
+    let path = stored[0].as_ref().unwrap().path();
+    std::fs::write(&path, "Immunisations NOT up to date.").unwrap();
+    let r = env.refused(&["verify"]);
+    assert!(
+        r.stderr.contains("the attachment `gp-letter.txt` of evidence E1 (event 2) is missing or was changed"),
+        "{}",
+        r.all()
+    );
+    // A document needs its title, a third-party report who made it: refused, nothing written.
+    let before = env.log("ZC26C00005");
+    let r = env.refused(&["evidence", "add", "--kind", "third-party", "--supports", "smoke_alarm", "--text", "x"]);
+    assert!(r.stderr.contains("needs who made it and their role"), "{}", r.all());
+    let r = env.refused(&["evidence", "add", "--kind", "observation", "--supports", "no_such_item", "--text", "x"]);
+    assert!(r.stderr.contains("there is no item `no_such_item`"), "{}", r.all());
+    assert_eq!(env.log("ZC26C00005"), before);
+}
+
+#[test]
+fn the_narrative_is_written_from_a_file_or_the_editor_and_every_version_is_kept() {
+    let env = Env::fixtures();
+    env.ok(&[
+        "case",
+        "new",
+        "--template",
+        "minimal",
+        "--number",
+        "ZC26C00006",
+        "--court",
+        "Family Court at Exampleton",
+        "--child",
+        "L.B. 2025-01-10",
+        "--carer",
+        "mother:Jane Doe:mother",
+        "--assessor",
+        "Sam Patel",
+    ]);
+    let file = env.dir.path().join("safety.md");
+    std::fs::write(&file, "Ms Doe keeps the stairs safe.\n").unwrap();
+    env.ok(&["narrative", "edit", "safety", "--file", file.to_str().unwrap()]);
+    let r = env.refused(&["narrative", "edit", "safety", "--file", file.to_str().unwrap()]);
+    assert!(r.stderr.contains("unchanged"), "{}", r.all());
+    let r = env.refused(&["narrative", "edit", "kitchen", "--file", file.to_str().unwrap()]);
+    assert!(r.stderr.contains("the sections are: summary, conclusions, recommendations, safety"), "{}", r.all());
+    // An "editor" that appends a sentence to the file it is given.
+    let editor = env.dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\necho 'She tests the alarm weekly.' >> \"$1\"\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let out =
+        env.command(&["narrative", "edit", "safety"]).env("EDITOR", &editor).env_remove("VISUAL").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let case = assess::case::DataDir::new(env.data()).open("ZC26C00006").unwrap();
+    let state = CaseState::replay(&case.load().unwrap().records).unwrap();
+    let n = &state.narrative["area:safety"];
+    assert_eq!(n.text, "Ms Doe keeps the stairs safe.\nShe tests the alarm weekly.");
+    assert_eq!(n.versions, 2);
+}
+
+#[test]
+fn the_score_table_reads_plainly() {
+    let env = Env::shipped();
+    env.ok(&[
+        "case",
+        "new",
+        "--template",
+        "postnatal-mood",
+        "--number",
+        "ZC26C00007",
+        "--court",
+        "Family Court at Exampleton",
+        "--child",
+        "L.B. 2026-01-10",
+        "--carer",
+        "mother:Jane Doe:mother",
+        "--assessor",
+        "Sam Patel",
+    ]);
+    env.ok(&["session", "start", "--place", "clinic", "--present", "Ms Doe; the assessor"]);
+    let answers = env.dir.path().join("mood.yaml");
+    std::fs::write(
+        &answers,
+        "answers:\n  - { question: q1, value: bit_less }\n  - { question: q2, value: bit_less }\n  - { question: q3, value: some_of_the_time }\n  - { question: q4, value: sometimes }\n  - { question: q5, value: not_often }\n  - { question: q6, value: some_of_the_time }\n  - { question: q7, value: not_often }\n  - { question: q8, value: some_of_the_time }\n  - { question: q9, value: not_often }\n",
+    )
+    .unwrap();
+    env.ok(&["answers", "import", answers.to_str().unwrap()]);
+    let r = env.ok(&["score"]);
+    insta::assert_snapshot!(r.stdout);
+    let json: serde_json::Value = serde_json::from_str(&env.ok(&["score", "--json"]).stdout).unwrap();
+    assert_eq!(json["carers"][0]["measures"][0]["total"]["status"], "scored");
+}

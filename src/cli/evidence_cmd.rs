@@ -292,7 +292,9 @@ fn edit_in_editor(section: &str, current: &str) -> Result<String, Failure> {
     })?;
     let dir = tempfile_dir()?;
     let path = dir.join(format!("{}.md", section.replace(':', "-")));
-    crate::case::store::write_atomic(&path, current.as_bytes())?;
+    // End with a newline so the editor (and anything appending) starts on a fresh line.
+    let initial = if current.is_empty() { String::new() } else { format!("{current}\n") };
+    crate::case::store::write_atomic(&path, initial.as_bytes())?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
