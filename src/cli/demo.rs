@@ -346,8 +346,8 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
     drop(lock);
 
     let opened = open(data.open(CASE)?)?;
-    let court = crate::report::markdown(&opened.template, &opened.state, crate::report::Kind::Court)?;
-    let easy = crate::report::markdown(&opened.template, &opened.state, crate::report::Kind::EasyRead)?;
+    let court = crate::report::report_markdown(&opened.template, &opened.state, crate::report::Kind::Court)?;
+    let easy = crate::report::report_markdown(&opened.template, &opened.state, crate::report::Kind::EasyRead)?;
     super::report_cmd::write_reports(&opened, out, "demo", &court, &easy)?;
     println!(
         "Demo case {CASE}: {} sessions, {} events, {} evidence entries; signed off {}.",

@@ -29,8 +29,8 @@ pub fn write_reports(o: &Opened, dir: &Path, stem: &str, court: &str, easy: &str
 /// Runs `assess report`.
 pub fn run(ws: &Workspace, out: Option<PathBuf>, easy_read_only: bool) -> Outcome {
     let o = open(ws.case()?)?;
-    let court = report::markdown(&o.template, &o.state, Kind::Court)?;
-    let easy = report::markdown(&o.template, &o.state, Kind::EasyRead)?;
+    let court = report::report_markdown(&o.template, &o.state, Kind::Court)?;
+    let easy = report::report_markdown(&o.template, &o.state, Kind::EasyRead)?;
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&o.dir.id));
     if easy_read_only {
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
