@@ -14,10 +14,12 @@
 //! - [`diag`]: diagnostics with a position and a hint.
 //! - [`expr`]: the expression language (Jinja expressions) with static name checks.
 //! - [`template`]: the template model, loading and semantic checks.
+//! - [`report`]: Markdown to a court-ready PDF (numbering, contents, charts, fonts, layout).
 //! - [`cli`]: the command line (the only module that prints).
 
 pub mod cli;
 pub mod diag;
 pub mod expr;
+pub mod report;
 pub mod template;
 pub mod yaml;
