@@ -17,7 +17,8 @@
 //! - [`case`]: events, the hash-chained case log and its folder store, replay into state.
 //! - [`engine`]: the questionnaire state machine: phases, guards, next-item choice, answer checks.
 //! - [`scoring`]: ratings, priorities by decision table, measures, flags, change over time.
-//! - [`report`]: the report context, report templates (Markdown + Jinja) and the PDF.
+//! - [`report`]: the report context and templates, and Markdown to a court-ready PDF (numbering,
+//!   contents, charts, fonts, layout).
 //! - [`cli`]: the command line (the only module that prints).
 
 pub mod case;

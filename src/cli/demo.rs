@@ -214,6 +214,7 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
                 "low".to_string(),
                 Some("Practised with me in the last session; much more confident today.".to_string()),
             ),
+            OfferKind::Question if offer.answer_as.starts_with("alcohol_drugs.") => ("none".to_string(), None),
             OfferKind::Question => {
                 let p = profile(&carer, area.unwrap_or(""));
                 let i = match offer.aspect {

@@ -183,6 +183,28 @@ enum Command {
         #[arg(long, default_value = "output/demo", value_name = "DIR")]
         out: PathBuf,
     },
+    /// Render a Markdown document to PDF in the court style (or easy-read).
+    #[command(after_help = "Pictures (`![caption](cards/bath.png)`) are read relative to the Markdown file.\n\
+Headings and paragraphs are numbered; end one with `{-}` to leave it unnumbered. A line\n\
+`<!-- pagebreak -->` starts a new page; a ```chart code block draws a chart.\n\n\
+Examples:\n  assess render report.md\n  assess render report.md --out output/report.pdf --title \"Parenting Assessment\"\n  \
+assess render summary.md --easy-read")]
+    Render {
+        /// The Markdown file.
+        file: PathBuf,
+        /// Where to write the PDF (default: beside the Markdown file, with `.pdf`).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Use the easy-read style: large sans-serif type, no numbering, no contents.
+        #[arg(long)]
+        easy_read: bool,
+        /// The document title in the PDF's properties (default: the file name).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// Print the result as JSON (output path, pages, headings).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `assess narrative …`
@@ -254,6 +276,7 @@ pub fn main() -> ExitCode {
             evidence_cmd::run_narrative(&ws, &section, file)
         }
         Command::Score { json } => evidence_cmd::run_score(&ws, json),
+        Command::Render { file, out, easy_read, title, json } => render(&file, out, easy_read, title, json),
     };
     match result {
         Ok(code) => code,
@@ -262,4 +285,37 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `assess render`: a plain Markdown file to PDF, running header from the file name.
+fn render(file: &std::path::Path, out: Option<PathBuf>, easy_read: bool, title: Option<String>, json: bool) -> Outcome {
+    use crate::report::{Metadata, RenderOptions, Style, render_markdown};
+    let md = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let base = file.parent().map(PathBuf::from).unwrap_or_default();
+    let opts = RenderOptions {
+        style: if easy_read { Style::EasyRead } else { Style::Court },
+        meta: Metadata { title: title.unwrap_or_else(|| stem.clone()), ..Metadata::default() },
+        running_header: Some(stem),
+        ..RenderOptions::default()
+    };
+    let images = |src: &str| std::fs::read(base.join(src)).ok();
+    let rendered = render_markdown(&md, &opts, &images).map_err(|e| format!("{}: {e}", file.display()))?;
+    let out = out.unwrap_or_else(|| file.with_extension("pdf"));
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, &rendered.pdf).map_err(|e| format!("cannot write `{}`: {e}", out.display()))?;
+    if json {
+        let headings: Vec<_> = rendered
+            .headings
+            .iter()
+            .map(|h| serde_json::json!({"level": h.level, "text": h.text, "page": h.page}))
+            .collect();
+        let report = serde_json::json!({"pdf": out, "pages": rendered.pages, "headings": headings});
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{} ({} pages)", out.display(), rendered.pages);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -105,6 +105,16 @@ pub fn build(t: &Template, state: &CaseState, scores: &Scores) -> Value {
         .map(|r| {
             let e = &r.entry;
             let supports: BTreeSet<String> = e.supports.iter().map(|q| item_title(&q.item)).collect();
+            let mut areas: Vec<String> = Vec::new();
+            for q in &e.supports {
+                let title = questions
+                    .iter()
+                    .find(|x| x.item.id == q.item)
+                    .map_or_else(|| q.item.clone(), |x| x.section.title.clone());
+                if !areas.contains(&title) {
+                    areas.push(title);
+                }
+            }
             let corrects = e.supersedes.clone();
             json!({
                 "id": e.id,
@@ -117,6 +127,7 @@ pub fn build(t: &Template, state: &CaseState, scores: &Scores) -> Value {
                 "source": e.source.as_ref().map(|s| json!({"who": s.who, "role": s.role, "agency": s.agency})),
                 "document": e.document,
                 "supports": supports.into_iter().collect::<Vec<_>>(),
+                "areas": areas,
                 "carers": e.carers.iter().map(|c| name_of(c)).collect::<Vec<_>>(),
                 "attachments": e.attachments.iter().map(|a| json!({"name": a.name, "sha256": a.sha256, "bytes": a.bytes})).collect::<Vec<_>>(),
                 "corrects": corrects,
