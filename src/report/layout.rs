@@ -270,30 +270,20 @@ impl Theme {
     }
 }
 
-/// The metrics of every face a theme uses, loaded once.
+/// The metrics of the faces a theme uses; each face is parsed on first use.
 pub struct Fonts {
-    faces: [Option<&'static Metrics>; 9],
     fallback: &'static Metrics,
 }
 
 impl Fonts {
-    /// Loads the faces of a theme's family and the monospaced face.
+    /// Checks that the theme's regular face can be read (it stands in for any face that cannot).
     pub fn load(theme: &Theme) -> Result<Fonts, RenderError> {
-        let family: [Face; 4] = if theme.serif {
-            [Face::SerifRegular, Face::SerifBold, Face::SerifItalic, Face::SerifBoldItalic]
-        } else {
-            [Face::SansRegular, Face::SansBold, Face::SansItalic, Face::SansBoldItalic]
-        };
-        let mut faces = [None; 9];
-        for f in family.into_iter().chain([Face::Mono]) {
-            faces[f.index()] = Some(f.metrics()?);
-        }
-        Ok(Fonts { faces, fallback: family[0].metrics()? })
+        Ok(Fonts { fallback: theme.face(Emphasis::default()).metrics()? })
     }
 
-    /// The metrics of a face (the family's regular face if it was not loaded).
+    /// The metrics of a face (the family's regular face if it could not be read).
     pub fn get(&self, face: Face) -> &'static Metrics {
-        self.faces[face.index()].unwrap_or(self.fallback)
+        face.metrics().unwrap_or(self.fallback)
     }
 
     /// Width of `text` in points.
