@@ -184,11 +184,15 @@ enum Command {
         out: PathBuf,
     },
     /// Render a Markdown document to PDF in the court style (or easy-read).
-    #[command(after_help = "Pictures (`![caption](cards/bath.png)`) are read relative to the Markdown file.\n\
+    #[command(
+        after_help = "Pictures (`![caption](cards/bath.png)`) are read relative to the Markdown file. YAML front\n\
+matter (between `---` lines: title, court, case_number, children, parents, author, date, status…)\n\
+adds a front sheet, the running header \"CASE — Confidential\" and a DRAFT watermark.\n\
 Headings and paragraphs are numbered; end one with `{-}` to leave it unnumbered. A line\n\
 `<!-- pagebreak -->` starts a new page; a ```chart code block draws a chart.\n\n\
 Examples:\n  assess render report.md\n  assess render report.md --out output/report.pdf --title \"Parenting Assessment\"\n  \
-assess render summary.md --easy-read")]
+assess render summary.md --easy-read"
+    )]
     Render {
         /// The Markdown file.
         file: PathBuf,
@@ -290,17 +294,24 @@ pub fn main() -> ExitCode {
 /// `assess render`: a plain Markdown file to PDF, running header from the file name.
 fn render(file: &std::path::Path, out: Option<PathBuf>, easy_read: bool, title: Option<String>, json: bool) -> Outcome {
     use crate::report::{Metadata, RenderOptions, Style, render_markdown};
-    let md = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+    let (front, md) = crate::report::FrontMatter::split(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
     let base = file.parent().map(PathBuf::from).unwrap_or_default();
-    let opts = RenderOptions {
+    let mut opts = RenderOptions {
         style: if easy_read { Style::EasyRead } else { Style::Court },
-        meta: Metadata { title: title.unwrap_or_else(|| stem.clone()), ..Metadata::default() },
+        meta: Metadata { title: stem.clone(), ..Metadata::default() },
         running_header: Some(stem),
         ..RenderOptions::default()
     };
+    if let Some(front) = &front {
+        front.apply(&mut opts);
+    }
+    if let Some(title) = title {
+        opts.meta.title = title;
+    }
     let images = |src: &str| std::fs::read(base.join(src)).ok();
-    let rendered = render_markdown(&md, &opts, &images).map_err(|e| format!("{}: {e}", file.display()))?;
+    let rendered = render_markdown(md, &opts, &images).map_err(|e| format!("{}: {e}", file.display()))?;
     let out = out.unwrap_or_else(|| file.with_extension("pdf"));
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;

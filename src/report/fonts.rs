@@ -115,8 +115,11 @@ pub struct Metrics {
     bmp: Vec<u16>,
     /// Glyph ids of code points beyond the BMP.
     astral: HashMap<u32, u16>,
-    /// Pair kerning, keyed by `left << 16 | right`, in 1/1000 em.
+    /// Pair kerning, keyed by `left << 16 | right` glyph ids, in 1/1000 em.
     kerning: HashMap<u32, f32>,
+    /// The same for pairs of printable ASCII characters, indexed `(left - 32) * 96 + right - 32`:
+    /// most pairs in an English report, looked up without hashing.
+    ascii_kerning: Vec<f32>,
     ascent: i16,
     descent: i16,
     bbox: [i16; 4],
@@ -179,7 +182,18 @@ impl Metrics {
             .and_then(|d| ReadScope::new(&d).read_dep::<Os2>(d.len()).ok().map(|os2| os2.us_weight_class))
             .unwrap_or(400);
 
+        let mut ascii_kerning = vec![0.0f32; 96 * 96];
+        let ascii_glyph = |c: u32| bmp.get(c as usize).copied().unwrap_or(0);
+        for l in 32..128u32 {
+            for r in 32..128u32 {
+                let key = u32::from(ascii_glyph(l)) << 16 | u32::from(ascii_glyph(r));
+                if let Some(&k) = kerning.get(&key) {
+                    ascii_kerning[((l - 32) * 96 + r - 32) as usize] = k;
+                }
+            }
+        }
         Ok(Metrics {
+            ascii_kerning,
             units_per_em,
             advance_units,
             advance,
@@ -219,6 +233,10 @@ impl Metrics {
     pub fn kern(&self, left: char, right: char) -> f32 {
         if self.kerning.is_empty() || left == ' ' || right == ' ' {
             return 0.0;
+        }
+        let (l, r) = (left as u32, right as u32);
+        if (32..128).contains(&l) && (32..128).contains(&r) {
+            return self.ascii_kerning[((l - 32) * 96 + r - 32) as usize];
         }
         match (self.glyph(left), self.glyph(right)) {
             (Some(l), Some(r)) => self.kerning.get(&(u32::from(l) << 16 | u32::from(r))).copied().unwrap_or(0.0),

@@ -270,30 +270,20 @@ impl Theme {
     }
 }
 
-/// The metrics of every face a theme uses, loaded once.
+/// The metrics of the faces a theme uses; each face is parsed on first use.
 pub struct Fonts {
-    faces: [Option<&'static Metrics>; 9],
     fallback: &'static Metrics,
 }
 
 impl Fonts {
-    /// Loads the faces of a theme's family and the monospaced face.
+    /// Checks that the theme's regular face can be read (it stands in for any face that cannot).
     pub fn load(theme: &Theme) -> Result<Fonts, RenderError> {
-        let family: [Face; 4] = if theme.serif {
-            [Face::SerifRegular, Face::SerifBold, Face::SerifItalic, Face::SerifBoldItalic]
-        } else {
-            [Face::SansRegular, Face::SansBold, Face::SansItalic, Face::SansBoldItalic]
-        };
-        let mut faces = [None; 9];
-        for f in family.into_iter().chain([Face::Mono]) {
-            faces[f.index()] = Some(f.metrics()?);
-        }
-        Ok(Fonts { faces, fallback: family[0].metrics()? })
+        Ok(Fonts { fallback: theme.face(Emphasis::default()).metrics()? })
     }
 
-    /// The metrics of a face (the family's regular face if it was not loaded).
+    /// The metrics of a face (the family's regular face if it could not be read).
     pub fn get(&self, face: Face) -> &'static Metrics {
-        self.faces[face.index()].unwrap_or(self.fallback)
+        face.metrics().unwrap_or(self.fallback)
     }
 
     /// Width of `text` in points.
@@ -637,6 +627,8 @@ struct Builder<'a> {
     images: &'a HashMap<String, ImageSize>,
     flow: Vec<Flow>,
     anchors: Vec<Anchor>,
+    /// Inside a list: lines are set ragged (a short measure justifies badly).
+    in_list: u32,
 }
 
 impl Builder<'_> {
@@ -696,7 +688,7 @@ impl Builder<'_> {
                     left,
                     t.right() - if quote { indent } else { 0.0 },
                     t.leading,
-                    t.justify,
+                    t.justify && self.in_list == 0,
                 );
                 if let (Some(number), Some(first)) = (number, lines.first_mut()) {
                     first.push(Draw::Text(TextRun {
@@ -728,7 +720,10 @@ impl Builder<'_> {
                     };
                     n += 1;
                     let before = self.flow.len();
-                    self.blocks(item, indent + t.list_indent, quote)?;
+                    self.in_list += 1;
+                    let done = self.blocks(item, indent + t.list_indent, quote);
+                    self.in_list -= 1;
+                    done?;
                     // Put the marker on the item's first line.
                     if let Some(Flow::Chunk(first)) =
                         self.flow[before..].iter_mut().find(|f| matches!(f, Flow::Chunk(_)))
@@ -928,16 +923,7 @@ impl Builder<'_> {
             }
         }
         let inner = width - 2.0 * pad_x * cols as f32;
-        let sum_max: f32 = max_w.iter().sum();
-        let sum_min: f32 = min_w.iter().sum();
-        let widths: Vec<f32> = if sum_max <= inner {
-            max_w.iter().map(|w| w + (inner - sum_max) * (w + 1.0) / (sum_max + cols as f32)).collect()
-        } else if sum_min <= inner {
-            let flex: f32 = max_w.iter().zip(&min_w).map(|(a, b)| a - b).sum();
-            max_w.iter().zip(&min_w).map(|(a, b)| b + (inner - sum_min) * (a - b) / flex.max(0.01)).collect()
-        } else {
-            min_w.iter().map(|w| w * inner / sum_min).collect()
-        };
+        let widths = column_widths(&min_w, &max_w, inner);
         let mut xs = Vec::with_capacity(cols + 1);
         let mut x = left;
         for w in &widths {
@@ -998,6 +984,48 @@ impl Builder<'_> {
         self.flow.push(Flow::Space(t.para_space * 1.4));
         Ok(())
     }
+}
+
+/// Shares `inner` points among table columns, given each column's longest word (`min`) and
+/// whole text on one line (`max`).
+///
+/// Columns whose whole text fits in a fair share of what is left get exactly that (so short
+/// columns such as dates and references never wrap); the rest get their longest word plus a
+/// share of the remaining room in proportion to how much they would like. When everything fits,
+/// the spare room is shared in proportion to content.
+fn column_widths(min: &[f32], max: &[f32], inner: f32) -> Vec<f32> {
+    let sum_max: f32 = max.iter().sum();
+    if sum_max <= inner {
+        let n = max.len() as f32;
+        return max.iter().map(|w| w + (inner - sum_max) * (w + 1.0) / (sum_max + n)).collect();
+    }
+    let mut widths = vec![0.0f32; max.len()];
+    let mut open: Vec<usize> = (0..max.len()).collect();
+    let mut room = inner;
+    loop {
+        let fair = room / open.len().max(1) as f32;
+        let (fits, rest): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| max[c] <= fair);
+        if fits.is_empty() || rest.is_empty() {
+            break;
+        }
+        for c in fits {
+            widths[c] = max[c];
+            room -= max[c];
+        }
+        open = rest;
+    }
+    let sum_min: f32 = open.iter().map(|&c| min[c]).sum();
+    if sum_min <= room {
+        let flex: f32 = open.iter().map(|&c| max[c] - min[c]).sum::<f32>().max(0.01);
+        for &c in &open {
+            widths[c] = min[c] + (room - sum_min) * (max[c] - min[c]) / flex;
+        }
+    } else {
+        for &c in &open {
+            widths[c] = min[c] * room / sum_min.max(0.01);
+        }
+    }
+    widths
 }
 
 /// Distance from the top of a line box to its baseline.
@@ -1156,10 +1184,10 @@ fn contents(anchors: &[Anchor], first_body_page: usize, theme: &Theme, fonts: &F
         }
         let s = Setting { size, colour: Rgb::TEXT, italic: false, bold: a.level == 1 };
         let (number, title) = split_number(&a.title);
-        let indent = if a.level == 1 { 0.0 } else { t.number_col.max(8.0 * MM) * 0.0 + 10.0 * MM };
-        let num_x = t.left() + indent;
+        // Section numbers hang in the number column; subsection numbers align with section titles.
         let num_w = if t.number_col > 0.0 { t.number_col } else { 12.0 * MM };
-        let text_x = if number.is_some() { num_x + num_w } else { num_x };
+        let (num_x, text_x) =
+            if a.level == 1 { (t.left(), t.left() + num_w) } else { (t.left() + num_w, t.left() + num_w + 11.0 * MM) };
         let text_right = right - page_col;
         let lines =
             composer.lines(&[Inline::Text(title.to_string(), Emphasis::default())], s, text_right - text_x - 4.0 * MM);
@@ -1227,7 +1255,8 @@ fn split_number(title: &str) -> (Option<&str>, &str) {
 pub fn layout(doc: &Document, opts: &RenderOptions, images: &HashMap<String, ImageSize>) -> Result<Laid, RenderError> {
     let theme = Theme::for_style(opts.style);
     let fonts = Fonts::load(&theme)?;
-    let mut builder = Builder { theme: &theme, fonts: &fonts, images, flow: Vec::new(), anchors: Vec::new() };
+    let mut builder =
+        Builder { theme: &theme, fonts: &fonts, images, flow: Vec::new(), anchors: Vec::new(), in_list: 0 };
     if let Some(title) = &doc.title {
         builder.title(title);
     }

@@ -81,6 +81,12 @@ pub enum RenderError {
         /// The value given.
         value: String,
     },
+    /// The YAML front matter of the Markdown is not valid.
+    #[error("the front matter (between the `---` lines) is not valid: {detail}")]
+    FrontMatter {
+        /// What the YAML parser said.
+        detail: String,
+    },
     /// The PDF could not be serialised.
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
@@ -268,5 +274,156 @@ fn collect_images(blocks: &[document::Block], out: &mut Vec<String>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Report options written at the top of a Markdown file, between `---` lines (YAML).
+///
+/// Lets a plain Markdown file carry its front sheet, so `assess render` can produce a complete
+/// court report from one file:
+///
+/// ```markdown
+/// ---
+/// title: Parenting Assessment Report
+/// subtitle: Ms C.D. (mother)
+/// court: In the Family Court sitting at Chelmsford
+/// case_number: ZC26C00123
+/// children: ["A.B. (born 3 March 2024)"]
+/// parents: ["Ms C.D. (mother)"]
+/// author: Jane Smith
+/// qualifications: BA (Hons) Social Work
+/// registration: Social Work England SW012345
+/// date: 2026-11-20
+/// status: draft          # draft (the default: DRAFT watermark) or final
+/// ---
+/// # Introduction
+/// ```
+///
+/// With a `case_number`, the report gets a front sheet and the running header
+/// "ZC26C00123 — Confidential".
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// Title of the report (front sheet and PDF properties).
+    pub title: Option<String>,
+    /// Second line of the title.
+    pub subtitle: Option<String>,
+    /// The court.
+    #[serde(default)]
+    pub court: String,
+    /// The case number; with it, the report gets a front sheet.
+    pub case_number: Option<String>,
+    /// The children, one line each.
+    #[serde(default)]
+    pub children: Vec<String>,
+    /// The parents, one line each.
+    #[serde(default)]
+    pub parents: Vec<String>,
+    /// The author.
+    #[serde(default)]
+    pub author: String,
+    /// The author's qualifications.
+    #[serde(default)]
+    pub qualifications: String,
+    /// The author's registration.
+    #[serde(default)]
+    pub registration: String,
+    /// Date of the report, ISO (`2026-11-20`).
+    pub date: Option<String>,
+    /// `draft` or `final`.
+    #[serde(default)]
+    pub status: FrontMatterStatus,
+    /// PDF subject.
+    #[serde(default)]
+    pub subject: String,
+    /// PDF keywords.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+/// `status:` in the front matter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrontMatterStatus {
+    /// Not signed off.
+    #[default]
+    Draft,
+    /// Signed off.
+    Final,
+}
+
+impl FrontMatter {
+    /// Splits YAML front matter off a Markdown document. `Ok((None, md))` when there is none.
+    pub fn split(md: &str) -> Result<(Option<FrontMatter>, &str), RenderError> {
+        let Some(rest) = md.strip_prefix("---\n").or_else(|| md.strip_prefix("---\r\n")) else {
+            return Ok((None, md));
+        };
+        let end = rest.find("\n---\n").or_else(|| rest.find("\n---\r\n")).or_else(|| {
+            rest.strip_suffix("\n---").map(|s| s.len()).or_else(|| rest.strip_suffix("\n---\n").map(|s| s.len()))
+        });
+        let Some(end) = end else { return Ok((None, md)) };
+        let yaml = &rest[..end];
+        let body = rest[end + 1..].trim_start_matches("---").trim_start_matches(['\r', '\n']);
+        let fm: FrontMatter =
+            serde_norway::from_str(yaml).map_err(|e| RenderError::FrontMatter { detail: e.to_string() })?;
+        Ok((Some(fm), body))
+    }
+
+    /// Fills in `opts` from the front matter: metadata, and with a case number a front sheet,
+    /// running header, and the DRAFT watermark while the status is draft.
+    pub fn apply(&self, opts: &mut RenderOptions) {
+        if let Some(t) = &self.title {
+            opts.meta.title = t.clone();
+        }
+        opts.meta.author = self.author.clone();
+        opts.meta.subject = self.subject.clone();
+        opts.meta.keywords = self.keywords.clone();
+        opts.meta.date = self.date.clone();
+        let Some(case) = &self.case_number else { return };
+        let status = match self.status {
+            FrontMatterStatus::Draft => Status::Draft,
+            FrontMatterStatus::Final => Status::Final,
+        };
+        opts.running_header = Some(format!("{case} — Confidential"));
+        opts.watermark = (status == Status::Draft).then(|| "DRAFT".to_string());
+        opts.front_sheet = Some(FrontSheet {
+            court: self.court.clone(),
+            case_number: case.clone(),
+            title: self.title.clone().unwrap_or_else(|| "Parenting Assessment Report".into()),
+            subtitle: self.subtitle.clone(),
+            children: self.children.clone(),
+            parents: self.parents.clone(),
+            author: self.author.clone(),
+            qualifications: self.qualifications.clone(),
+            registration: self.registration.clone(),
+            date: self.date.as_deref().map(long_date).unwrap_or_default(),
+            status,
+        });
+    }
+}
+
+/// `2026-11-20` as "20 November 2026" (anything else is returned as written).
+pub fn long_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d @ 1..=31)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
     }
 }
