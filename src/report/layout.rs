@@ -862,7 +862,8 @@ impl Builder<'_> {
             return Err(RenderError::ImageMissing { src: src.to_string() });
         };
         let avail = t.right() - left;
-        let natural = size.width as f32 * 72.0 / 150.0;
+        // Court: at most the picture's size at 150 dpi. Easy-read: pictures large, whatever their size.
+        let natural = if t.serif { size.width as f32 * 72.0 / 150.0 } else { f32::MAX };
         let w = natural.min(t.image_width).min(avail);
         let h = w * size.height as f32 / size.width.max(1) as f32;
         let max_h = (t.bottom() - t.top()) * 0.6;
