@@ -269,3 +269,25 @@ fn small_document_text_snapshot() {
     let text = page_texts(&open(&out.pdf)).join("\n--- page ---\n");
     insta::assert_snapshot!(text);
 }
+
+/// Every Markdown file in `tests/fixtures/render/` renders; its text, page by page, is a
+/// reviewed snapshot. Adding a case means adding a file (`*easy-read*.md` use that style).
+#[test]
+fn fixtures_render_to_reviewed_text() {
+    insta::glob!("fixtures/render/*.md", |path| {
+        let text = std::fs::read_to_string(path).expect("fixture");
+        let (front, body) = FrontMatter::split(&text).expect("front matter");
+        let mut opts = RenderOptions::default();
+        if let Some(front) = front {
+            front.apply(&mut opts);
+        }
+        if path.to_string_lossy().contains("easy-read") {
+            opts.style = Style::EasyRead;
+        }
+        let out = render(body, &opts);
+        let pages = page_texts(&open(&out.pdf));
+        let shown: Vec<String> =
+            pages.iter().enumerate().map(|(i, t)| format!("=== page {} ===\n{}", i + 1, t.trim_end())).collect();
+        insta::assert_snapshot!(shown.join("\n"));
+    });
+}
