@@ -1278,12 +1278,18 @@ pub fn layout(doc: &Document, opts: &RenderOptions, images: &HashMap<String, Ima
     }
     let want_contents = opts.contents && anchors.iter().any(|a| a.level <= 2);
     if want_contents {
-        // The number of contents pages does not depend on the page numbers written in them
-        // (they sit in a fixed column), so one trial run tells where the body starts.
-        let trial = contents(&anchors, 0, &theme, &fonts).len();
-        let first_body = pages.len() + trial;
-        let toc = contents(&anchors, first_body, &theme, &fonts);
-        debug_assert_eq!(toc.len(), trial);
+        // Two passes: lay the contents out to learn how many pages it takes, then again with the
+        // real page numbers; repeat if that changed its length (it cannot while the numbers sit in
+        // their fixed column, but the loop keeps that true by construction, not by assumption).
+        let mut toc = contents(&anchors, pages.len() + 1, &theme, &fonts);
+        for _ in 0..3 {
+            let again = contents(&anchors, pages.len() + toc.len(), &theme, &fonts);
+            let stable = again.len() == toc.len();
+            toc = again;
+            if stable {
+                break;
+            }
+        }
         pages.extend(toc);
     }
     let offset = pages.len();
