@@ -215,7 +215,7 @@ struct Pen<'a> {
 
 impl Pen<'_> {
     /// Text with its left edge, centre or right edge at `x` (`anchor` 0, 0.5, 1).
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, colour: Rgb, text: &str, anchor: f32) -> f32 {
+    fn text(&mut self, (x, y): (f32, f32), size: f32, bold: bool, colour: Rgb, text: &str, anchor: f32) -> f32 {
         let face = self.theme.face(Emphasis { bold, ..Emphasis::default() });
         let w = self.fonts.width(face, size, text);
         self.draws.push(Draw::Text(TextRun {
@@ -297,7 +297,7 @@ impl Pen<'_> {
                 } else {
                     self.rect(x, base - size * 0.78, sw, size * 0.82, *colour);
                 }
-                self.text(x + sw + 4.0, base, size, false, Rgb::TEXT, name, 0.0);
+                self.text((x + sw + 4.0, base), size, false, Rgb::TEXT, name, 0.0);
                 x += item_w[i] + gap;
             }
         }
@@ -330,7 +330,7 @@ fn title(pen: &mut Pen<'_>, title: Option<&str>, width: f32) -> f32 {
     match title {
         Some(t) => {
             let size = pen.theme.size * 0.95;
-            pen.text(width / 2.0, size, size, true, Rgb::HEADING, t, 0.5);
+            pen.text((width / 2.0, size), size, true, Rgb::HEADING, t, 0.5);
             size * 2.0
         }
         None => 0.0,
@@ -370,7 +370,7 @@ fn levels(pen: &mut Pen<'_>, c: &LevelsChart, width: f32) -> f32 {
         let line_h = label_size * 1.1;
         let first = mid + label_size * 0.35 - line_h * (lines.len() as f32 - 1.0) / 2.0;
         for (k, l) in lines.iter().enumerate() {
-            pen.text(label_w - 6.0, first + k as f32 * line_h, label_size, false, Rgb::TEXT, l, 1.0);
+            pen.text((label_w - 6.0, first + k as f32 * line_h), label_size, false, Rgb::TEXT, l, 1.0);
         }
         let len = band * (level as f32 + 1.0) - band * 0.12;
         pen.rect(plot_x, top, len, bar_h, c.colour(level));
@@ -385,7 +385,7 @@ fn levels(pen: &mut Pen<'_>, c: &LevelsChart, width: f32) -> f32 {
         let lines = pen.fit(tick_size, name, band - 4.0);
         for (k, l) in lines.iter().enumerate() {
             let yy = axis_y + tick_size * 1.3 + k as f32 * tick_size * 1.15;
-            pen.text(plot_x + band * (i as f32 + 0.5), yy, tick_size, false, Rgb::MUTED, l, 0.5);
+            pen.text((plot_x + band * (i as f32 + 0.5), yy), tick_size, false, Rgb::MUTED, l, 0.5);
         }
         tick_h = tick_h.max(lines.len() as f32 * tick_size * 1.15 + tick_size * 0.5);
     }
@@ -451,7 +451,7 @@ fn series(pen: &mut Pen<'_>, c: &SeriesChart, width: f32, bars: bool) -> f32 {
         let y = to_y(*t);
         let colour = if *t == y_min { Rgb::MUTED } else { Rgb(0.87, 0.88, 0.9) };
         pen.line(vec![(plot_x, y), (plot_x + plot_w, y)], colour, if *t == y_min { 0.8 } else { 0.4 });
-        pen.text(plot_x - 4.0, y + tick_size * 0.35, tick_size, false, Rgb::MUTED, &format_tick(*t, step), 1.0);
+        pen.text((plot_x - 4.0, y + tick_size * 0.35), tick_size, false, Rgb::MUTED, &format_tick(*t, step), 1.0);
     }
     pen.line(vec![(plot_x, plot_top), (plot_x, plot_top + plot_h)], Rgb::MUTED, 0.8);
     if let Some(label) = &c.y_label {
@@ -522,7 +522,7 @@ fn series(pen: &mut Pen<'_>, c: &SeriesChart, width: f32, bars: bool) -> f32 {
         let lines = pen.fit(tick_size, label, slot - 3.0);
         for (k, l) in lines.iter().enumerate() {
             let yy = axis_y + tick_size * 1.4 + k as f32 * tick_size * 1.15;
-            pen.text(plot_x + slot * (i as f32 + 0.5), yy, tick_size, false, Rgb::MUTED, l, 0.5);
+            pen.text((plot_x + slot * (i as f32 + 0.5), yy), tick_size, false, Rgb::MUTED, l, 0.5);
         }
         label_h = label_h.max(lines.len() as f32 * tick_size * 1.15 + tick_size * 0.6);
     }

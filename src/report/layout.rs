@@ -691,16 +691,19 @@ impl Builder<'_> {
                     t.justify && self.in_list == 0,
                 );
                 if let (Some(number), Some(first)) = (number, lines.first_mut()) {
-                    first.push(Draw::Text(TextRun {
-                        x: t.left(),
-                        y: baseline_offset(t.size, t.leading),
-                        face: t.face(Emphasis { bold: true, ..Emphasis::default() }),
-                        size: t.size,
-                        colour: Rgb::TEXT,
-                        text: number.clone(),
-                        space_extra: 0.0,
-                        angle: 0.0,
-                    }));
+                    first.insert(
+                        0,
+                        Draw::Text(TextRun {
+                            x: t.left(),
+                            y: baseline_offset(t.size, t.leading),
+                            face: t.face(Emphasis { bold: true, ..Emphasis::default() }),
+                            size: t.size,
+                            colour: Rgb::TEXT,
+                            text: number.clone(),
+                            space_extra: 0.0,
+                            angle: 0.0,
+                        }),
+                    );
                 }
                 if quote {
                     for line in &mut lines {
@@ -711,14 +714,12 @@ impl Builder<'_> {
                 self.flow.push(Flow::Space(t.para_space));
             }
             Block::List { start, items } => {
-                let mut n = start.unwrap_or(1);
-                for item in items {
+                for (n, item) in (start.unwrap_or(1)..).zip(items) {
                     let marker = match start {
                         Some(_) => format!("{n}."),
                         None if indent > t.list_indent * 0.5 && !quote => "–".to_string(),
                         None => "•".to_string(),
                     };
-                    n += 1;
                     let before = self.flow.len();
                     self.in_list += 1;
                     let done = self.blocks(item, indent + t.list_indent, quote);
@@ -731,16 +732,19 @@ impl Builder<'_> {
                         let face = t.face(Emphasis { italic: quote, ..Emphasis::default() });
                         let w = self.fonts.width(face, t.size, &marker);
                         let right_edge = left + t.list_indent - 1.8 * MM;
-                        first.draws.push(Draw::Text(TextRun {
-                            x: right_edge - w,
-                            y: baseline_offset(t.size, t.leading),
-                            face,
-                            size: t.size,
-                            colour: Rgb::TEXT,
-                            text: marker,
-                            space_extra: 0.0,
-                            angle: 0.0,
-                        }));
+                        first.draws.insert(
+                            0,
+                            Draw::Text(TextRun {
+                                x: right_edge - w,
+                                y: baseline_offset(t.size, t.leading),
+                                face,
+                                size: t.size,
+                                colour: Rgb::TEXT,
+                                text: marker,
+                                space_extra: 0.0,
+                                angle: 0.0,
+                            }),
+                        );
                     }
                     // Items of a list sit closer together than paragraphs.
                     if let Some(Flow::Space(s)) = self.flow.last_mut() {
@@ -792,16 +796,19 @@ impl Builder<'_> {
         let leading = size * 1.3;
         let mut lines = self.paragraph_lines(text, s, t.text_left(), t.right(), leading, false);
         if let (Some(n), Some(first)) = (number, lines.first_mut()) {
-            first.push(Draw::Text(TextRun {
-                x: t.left(),
-                y: baseline_offset(size, leading),
-                face: t.face(Emphasis { bold: true, ..Emphasis::default() }),
-                size,
-                colour: Rgb::HEADING,
-                text: n.to_string(),
-                space_extra: 0.0,
-                angle: 0.0,
-            }));
+            first.insert(
+                0,
+                Draw::Text(TextRun {
+                    x: t.left(),
+                    y: baseline_offset(size, leading),
+                    face: t.face(Emphasis { bold: true, ..Emphasis::default() }),
+                    size,
+                    colour: Rgb::HEADING,
+                    text: n.to_string(),
+                    space_extra: 0.0,
+                    angle: 0.0,
+                }),
+            );
         }
         let title = match number {
             Some(n) => format!("{n} {}", plain_text(text)),
@@ -855,7 +862,8 @@ impl Builder<'_> {
             return Err(RenderError::ImageMissing { src: src.to_string() });
         };
         let avail = t.right() - left;
-        let natural = size.width as f32 * 72.0 / 150.0;
+        // Court: at most the picture's size at 150 dpi. Easy-read: pictures large, whatever their size.
+        let natural = if t.serif { size.width as f32 * 72.0 / 150.0 } else { f32::MAX };
         let w = natural.min(t.image_width).min(avail);
         let h = w * size.height as f32 / size.width.max(1) as f32;
         let max_h = (t.bottom() - t.top()) * 0.6;
@@ -1203,7 +1211,7 @@ fn contents(anchors: &[Anchor], first_body_page: usize, theme: &Theme, fonts: &F
                 && let Some(num) = number
             {
                 let face = t.face(Emphasis { bold: a.level == 1, ..Emphasis::default() });
-                draws.push(text_run(num_x, base, face, size, Rgb::TEXT, num));
+                draws.insert(0, text_run(num_x, base, face, size, Rgb::TEXT, num));
             }
             if li + 1 == n {
                 // Dot leaders on a fixed grid, so the dots of every entry line up.
@@ -1270,12 +1278,18 @@ pub fn layout(doc: &Document, opts: &RenderOptions, images: &HashMap<String, Ima
     }
     let want_contents = opts.contents && anchors.iter().any(|a| a.level <= 2);
     if want_contents {
-        // The number of contents pages does not depend on the page numbers written in them
-        // (they sit in a fixed column), so one trial run tells where the body starts.
-        let trial = contents(&anchors, 0, &theme, &fonts).len();
-        let first_body = pages.len() + trial;
-        let toc = contents(&anchors, first_body, &theme, &fonts);
-        debug_assert_eq!(toc.len(), trial);
+        // Two passes: lay the contents out to learn how many pages it takes, then again with the
+        // real page numbers; repeat if that changed its length (it cannot while the numbers sit in
+        // their fixed column, but the loop keeps that true by construction, not by assumption).
+        let mut toc = contents(&anchors, pages.len() + 1, &theme, &fonts);
+        for _ in 0..3 {
+            let again = contents(&anchors, pages.len() + toc.len(), &theme, &fonts);
+            let stable = again.len() == toc.len();
+            toc = again;
+            if stable {
+                break;
+            }
+        }
         pages.extend(toc);
     }
     let offset = pages.len();
@@ -1327,8 +1341,9 @@ fn decorate(pages: &mut [Page], opts: &RenderOptions, t: &Theme, fonts: &Fonts) 
         let footer = format!("Page {} of {}", i + 1, total);
         let w = fonts.width(face, size, &footer);
         let y = t.bottom() + 12.0 * MM;
-        under.push(text_run((t.page.0 - w) / 2.0, y, face, size, Rgb::MUTED, &footer));
+        // Reading order: header, body, footer (the watermark is painted first, underneath).
         under.append(&mut page.draws);
+        under.push(text_run((t.page.0 - w) / 2.0, y, face, size, Rgb::MUTED, &footer));
         page.draws = under;
     }
 }

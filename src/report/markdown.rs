@@ -232,11 +232,7 @@ pub fn parse(md: &str) -> Result<Document, RenderError> {
                 let e = b.emphasis();
                 b.text(" ", e);
             }
-            Event::HardBreak => {
-                if b.image.is_none() {
-                    b.inlines.push(Inline::Break);
-                }
-            }
+            Event::HardBreak if b.image.is_none() => b.inlines.push(Inline::Break),
             Event::Html(html) | Event::InlineHtml(html) => {
                 let h = html.trim();
                 if h.starts_with("<!--") && h.trim_start_matches("<!--").trim_end_matches("-->").trim() == "pagebreak" {

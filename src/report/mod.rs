@@ -22,10 +22,12 @@
 //! ```
 //! use assess::report::{render_markdown, RenderOptions};
 //!
-//! let md = "# Findings\n\nThe home was warm and clean.\n";
-//! let out = render_markdown(md, &RenderOptions::default(), &|_| None).unwrap();
+//! let md = "# Findings\n\nThe home was warm and clean.\n\n# Statement of truth {-}\n\nI confirm…\n";
+//! let out = render_markdown(md, &RenderOptions::default(), &|_| None)?;
 //! assert!(out.pdf.starts_with(b"%PDF"));
 //! assert_eq!(out.headings[0].text, "1. Findings");
+//! assert_eq!(out.headings[1].text, "Statement of truth");
+//! # Ok::<(), assess::report::RenderError>(())
 //! ```
 
 pub mod chart;

@@ -94,6 +94,14 @@ pub fn write(laid: &Laid, pictures: &[Picture], meta: &Metadata, fingerprint: &[
         lo.objects.insert(contents, Object::Stream(lopdf::Stream::new(lopdf::Dictionary::new(), content)));
     }
     outline(&mut lo, &laid.anchors, height);
+    // printpdf always writes a `GTS_PDFXVersion` (empty here), which readers take as a claim of
+    // PDF/X conformance that this file does not make; and an empty `Identifier`.
+    if let Ok(info) = lo.trailer.get(b"Info").and_then(Object::as_reference)
+        && let Ok(dict) = lo.get_dictionary_mut(info)
+    {
+        dict.remove(b"GTS_PDFXVersion");
+        dict.remove(b"Identifier");
+    }
 
     let id = Sha256::digest(fingerprint);
     let id = Object::String(id[..16].to_vec(), StringFormat::Hexadecimal);
