@@ -291,3 +291,28 @@ fn fixtures_render_to_reviewed_text() {
         insta::assert_snapshot!(shown.join("\n"));
     });
 }
+
+#[test]
+fn contents_entries_link_to_their_headings() {
+    let (md, opts) = sample();
+    let out = render(&md, &opts);
+    let doc = open(&out.pdf);
+    let pages = doc.get_pages();
+    let contents_page = pages.get(&2).copied().expect("page 2");
+    let annots = doc
+        .get_dictionary(contents_page)
+        .and_then(|p| p.get(b"Annots"))
+        .and_then(|a| a.as_array())
+        .expect("the contents page has links");
+    let level_1_and_2 = out.headings.iter().filter(|h| h.level <= 2).count();
+    assert_eq!(annots.len(), level_1_and_2);
+    for annot in annots {
+        let annot = match annot {
+            lopdf::Object::Reference(id) => doc.get_dictionary(*id).expect("annotation"),
+            lopdf::Object::Dictionary(d) => d,
+            other => panic!("{other:?}"),
+        };
+        let action = annot.get(b"A").and_then(|a| a.as_dict()).expect("action");
+        assert_eq!(action.get(b"S").and_then(|s| s.as_name()).expect("type"), b"GoTo");
+    }
+}
