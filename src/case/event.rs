@@ -109,11 +109,17 @@ impl Record {
         let record: Record = serde_json::from_str(line).map_err(|e| format!("cannot be read ({e})"))?;
         let split = line.len().checked_sub(HASH_SUFFIX_LEN).filter(|&i| line.is_char_boundary(i));
         let ok = match split {
-            Some(i) if line[i..] == format!(",\"hash\":\"{}\"}}", record.hash) => {
-                let mut unsigned = String::with_capacity(i + 1);
-                unsigned.push_str(&line[..i]);
-                unsigned.push('}');
-                hex::encode(Sha256::digest(unsigned.as_bytes())) == record.hash
+            Some(i)
+                if line[i..].starts_with(",\"hash\":\"")
+                    && line[i..].ends_with("\"}")
+                    && line[i + 9..line.len() - 2] == record.hash =>
+            {
+                let mut hasher = Sha256::new();
+                hasher.update(&line.as_bytes()[..i]);
+                hasher.update(b"}");
+                let digest = hasher.finalize();
+                let mut expected = [0u8; 32];
+                hex::decode_to_slice(&record.hash, &mut expected).is_ok() && digest.as_slice() == expected
             }
             _ => false,
         };
