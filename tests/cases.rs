@@ -282,3 +282,44 @@ fn the_whole_workflow_runs_from_a_script_through_run() {
     env.ok(&["sign-off", "--name", "Sam Patel", "--registration", "SW123456", "--date", "2026-04-03"]);
     env.ok(&["verify"]);
 }
+
+#[test]
+fn a_joint_item_is_answered_once_for_every_carer_in_the_session() {
+    let env = Env::fixtures();
+    env.ok(&[
+        "case",
+        "new",
+        "--template",
+        "joint",
+        "--number",
+        CASE,
+        "--court",
+        "Family Court at Exampleton",
+        "--child",
+        "L.B. 2025-01-10",
+        "--carer",
+        "mother:Jane Doe:mother",
+        "--carer",
+        "father:John Roe:father",
+        "--assessor",
+        "Sam Patel",
+    ]);
+    let r = env.ok(&["session", "start", "--place", "home", "--present", "both parents"]);
+    assert!(r.stdout.contains("Question for Jane Doe and John Roe (together)"), "{}", r.all());
+    // No --carer needed: the item is asked of both together.
+    let r = env.ok(&["answer", "bedtime_plan", "none", "--note", "They take turns"]);
+    assert!(r.stdout.contains("Saved: bedtime_plan = none (mother and father, session 1, attempt 1)."), "{}", r.all());
+    // Their own items still need --carer.
+    refused_unchanged(
+        &env,
+        &["answer", "own_sleep", "none"],
+        "say whose answer this is with --carer (mother or father)",
+    );
+    let case = DataDir::new(env.data()).open(CASE).unwrap();
+    let state = CaseState::replay(&case.load().unwrap().records).unwrap();
+    for carer in ["mother", "father"] {
+        let a = &state.carers[carer].attempts[&"bedtime_plan".parse().unwrap()][0];
+        assert_eq!(a.value, "none");
+        assert_eq!(a.joint_with.len(), 1);
+    }
+}
