@@ -79,22 +79,7 @@ fn every_broken_template_is_refused_with_a_message() {
 
 fn case_with_session() -> Env {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", CASE, &["mother:Jane Doe:mother"]);
     env.ok(&["session", "start", "--place", "home", "--present", "Ms Doe"]);
     env.ok(&["answer", "scr_reading", "yes"]);
     env

@@ -11,45 +11,13 @@ const CASE: &str = "ZC26C00001";
 /// A case with two carers (mother and father), one child aged 13 months at the first session.
 fn two_carers() -> Env {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--carer",
-        "father:John Roe:father",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", CASE, &["mother:Jane Doe:mother", "father:John Roe:father"]);
     env
 }
 
 fn one_carer() -> Env {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", CASE, &["mother:Jane Doe:mother"]);
     env
 }
 
@@ -286,24 +254,7 @@ fn the_whole_workflow_runs_from_a_script_through_run() {
 #[test]
 fn a_joint_item_is_answered_once_for_every_carer_in_the_session() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "joint",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--carer",
-        "father:John Roe:father",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("joint", CASE, &["mother:Jane Doe:mother", "father:John Roe:father"]);
     let r = env.ok(&["session", "start", "--place", "home", "--present", "both parents"]);
     assert!(r.stdout.contains("Question for Jane Doe and John Roe (together)"), "{}", r.all());
     // No --carer needed: the item is asked of both together.

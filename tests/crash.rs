@@ -24,22 +24,7 @@ impl Lcg {
 #[test]
 fn killing_writers_at_random_never_loses_a_saved_answer_or_breaks_the_case() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", CASE, &["mother:Jane Doe:mother"]);
     env.ok(&["session", "start", "--place", "home", "--present", "all"]);
     env.ok(&["answer", "scr_reading", "yes"]);
 

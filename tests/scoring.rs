@@ -241,22 +241,7 @@ fn an_unassessed_area_has_no_priority() {
 #[test]
 fn review_names_the_item_short_of_evidence_until_it_is_added() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        "ZC26C00003",
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", "ZC26C00003", &["mother:Jane Doe:mother"]);
     env.ok(&["session", "start", "--place", "home", "--present", "Ms Doe"]);
     env.ok(&["answer", "scr_reading", "yes"]);
     env.ok(&["answer", "stair_gate.knowledge", "none"]);
@@ -301,22 +286,7 @@ fn review_names_the_item_short_of_evidence_until_it_is_added() {
 #[test]
 fn a_correction_keeps_the_original_in_the_log_and_the_correction_in_the_state() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        "ZC26C00004",
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", "ZC26C00004", &["mother:Jane Doe:mother"]);
     env.ok(&[
         "evidence",
         "add",
@@ -377,22 +347,7 @@ fn a_correction_keeps_the_original_in_the_log_and_the_correction_in_the_state() 
 #[test]
 fn attachments_are_kept_by_hash_and_a_changed_one_fails_verify() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        "ZC26C00005",
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", "ZC26C00005", &["mother:Jane Doe:mother"]);
     let letter = env.dir.path().join("gp-letter.txt");
     std::fs::write(&letter, "Immunisations up to date.").unwrap();
     let r = env.ok(&[
@@ -437,22 +392,7 @@ fn attachments_are_kept_by_hash_and_a_changed_one_fails_verify() {
 #[test]
 fn the_narrative_is_written_from_a_file_or_the_editor_and_every_version_is_kept() {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        "ZC26C00006",
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", "ZC26C00006", &["mother:Jane Doe:mother"]);
     let file = env.dir.path().join("safety.md");
     std::fs::write(&file, "Ms Doe keeps the stairs safe.\n").unwrap();
     env.ok(&["narrative", "edit", "safety", "--file", file.to_str().unwrap()]);

@@ -20,22 +20,7 @@ impl Lcg {
 /// A case with a few dozen events of every common kind.
 fn case() -> Env {
     let env = Env::fixtures();
-    env.ok(&[
-        "case",
-        "new",
-        "--template",
-        "minimal",
-        "--number",
-        CASE,
-        "--court",
-        "Family Court at Exampleton",
-        "--child",
-        "L.B. 2025-01-10",
-        "--carer",
-        "mother:Jane Doe:mother",
-        "--assessor",
-        "Sam Patel",
-    ]);
+    env.new_case("minimal", CASE, &["mother:Jane Doe:mother"]);
     for s in 0..3 {
         let date = format!("2026-03-0{}", s + 2);
         env.ok(&["session", "start", "--date", &date, "--place", "home", "--present", "Ms Doe"]);

@@ -79,6 +79,29 @@ impl Env {
         to_run(child.wait_with_output().unwrap())
     }
 
+    /// Opens a case on `template` with one child (L.B., born 2025-01-10) and the given carers
+    /// (`id:name:relationship`), at the Family Court at Exampleton, assessed by Sam Patel.
+    pub fn new_case(&self, template: &str, number: &str, carers: &[&str]) {
+        let mut args = vec![
+            "case",
+            "new",
+            "--template",
+            template,
+            "--number",
+            number,
+            "--court",
+            "Family Court at Exampleton",
+            "--child",
+            "L.B. 2025-01-10",
+            "--assessor",
+            "Sam Patel",
+        ];
+        for c in carers {
+            args.extend(["--carer", c]);
+        }
+        self.ok(&args);
+    }
+
     /// Runs and insists on success.
     pub fn ok(&self, args: &[&str]) -> Run {
         let r = self.run(args);
