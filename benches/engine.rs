@@ -81,6 +81,22 @@ fn replay_10000_events(bencher: divan::Bencher) {
     });
 }
 
+/// The first half of a replay: reading the log and checking every line's hash and link.
+#[divan::bench]
+fn parse_and_check_10000_events(bencher: divan::Bencher) {
+    let t = shipped();
+    let bytes = log(&t, 10_000);
+    bencher.bench(|| parse_log(divan::black_box(&bytes)).expect("log").records.len());
+}
+
+/// The second half: turning checked records into the case state.
+#[divan::bench]
+fn replay_10000_checked_records(bencher: divan::Bencher) {
+    let t = shipped();
+    let records = parse_log(&log(&t, 10_000)).expect("log").records;
+    bencher.bench(|| CaseState::replay(divan::black_box(&records)).expect("replay").last_seq);
+}
+
 #[divan::bench]
 fn next_question(bencher: divan::Bencher) {
     let t = shipped();

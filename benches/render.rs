@@ -21,6 +21,7 @@ fn content(sections: u32) -> Option<String> {
             .arg(&script)
             .arg(sections.to_string())
             .arg(&dir)
+            .stdout(std::process::Stdio::null())
             .status()
             .map(|s| s.success())
             .unwrap_or(false);

@@ -117,9 +117,7 @@ impl Record {
                 let mut hasher = Sha256::new();
                 hasher.update(&line.as_bytes()[..i]);
                 hasher.update(b"}");
-                let digest = hasher.finalize();
-                let mut expected = [0u8; 32];
-                hex::decode_to_slice(&record.hash, &mut expected).is_ok() && digest.as_slice() == expected
+                is_hex_of(&record.hash, &hasher.finalize())
             }
             _ => false,
         };
@@ -128,9 +126,71 @@ impl Record {
 
     /// The typed event, or why the payload does not fit its kind.
     pub fn body(&self) -> Result<EventBody, String> {
-        let kind = serde_json::to_string(&self.kind).map_err(|e| e.to_string())?;
-        let text = format!("{{\"kind\":{kind},\"payload\":{}}}", self.payload.get());
-        serde_json::from_str(&text).map_err(|e| e.to_string())
+        EventBody::deserialize(Tagged { kind: &self.kind, payload: self.payload.get() }).map_err(|e| e.to_string())
+    }
+}
+
+/// Whether `hex` is the lowercase hexadecimal spelling of `digest`, as [`hex::encode`] writes it.
+fn is_hex_of(hex: &str, digest: &[u8]) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    hex.len() == digest.len() * 2
+        && hex
+            .as_bytes()
+            .chunks_exact(2)
+            .zip(digest)
+            .all(|(pair, &b)| pair[0] == DIGITS[usize::from(b >> 4)] && pair[1] == DIGITS[usize::from(b & 0x0f)])
+}
+
+/// A record's kind and payload shown to serde as the map `{"kind": …, "payload": …}` that
+/// [`EventBody`] is tagged by, so the payload is parsed once, where it lies, instead of being
+/// copied into a new JSON text and parsed again (replay does this for every event).
+struct Tagged<'a> {
+    kind: &'a str,
+    payload: &'a str,
+}
+
+impl<'de> serde::Deserializer<'de> for Tagged<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(TaggedFields { tagged: self, next: 0 })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The two entries of [`Tagged`], in the order the log writes them.
+struct TaggedFields<'a> {
+    tagged: Tagged<'a>,
+    next: u8,
+}
+
+impl<'de> serde::de::MapAccess<'de> for TaggedFields<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        use serde::de::IntoDeserializer;
+        let key = match self.next {
+            0 => "kind",
+            1 => "payload",
+            _ => return Ok(None),
+        };
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        use serde::de::IntoDeserializer;
+        self.next += 1;
+        if self.next == 1 {
+            return seed.deserialize(self.tagged.kind.into_deserializer());
+        }
+        let mut payload = serde_json::Deserializer::from_str(self.tagged.payload);
+        let value = seed.deserialize(&mut payload)?;
+        payload.end()?;
+        Ok(value)
     }
 }
 
@@ -345,8 +405,18 @@ impl Serialize for QuestionRef {
 
 impl<'de> Deserialize<'de> for QuestionRef {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        // Parsed from the text where it lies, without a copy: replay reads one for every answer.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = QuestionRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a question, `item` or `item.aspect`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<QuestionRef, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 

@@ -2,6 +2,7 @@
 //! state replayed from them. Knows nothing of templates' YAML or of PDF.
 
 pub mod event;
+mod parallel;
 pub mod state;
 pub mod store;
 

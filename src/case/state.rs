@@ -1,7 +1,7 @@
 //! The state of a case, always rebuilt by replaying its log from the start.
 
 use super::event::{
-    AdaptationActivation, CaseInfo, EventBody, Evidence, Phase, QuestionRef, Record, SessionStart, SignOff,
+    AdaptationActivation, Answer, CaseInfo, EventBody, Evidence, Phase, QuestionRef, Record, SessionStart, SignOff,
     Understanding, Wording,
 };
 use serde::Serialize;
@@ -211,42 +211,52 @@ impl CaseState {
             narrative: BTreeMap::new(),
             last_seq: first.seq,
         };
-        for r in &records[1..] {
-            let b = body(r)?;
-            state.apply(&b, r.seq)?;
+        // Reading payloads is most of the work and needs no state: spread it, apply in order.
+        let bodies = super::parallel::map_in_order(&records[1..], body);
+        for (r, b) in records[1..].iter().zip(bodies) {
+            state.apply_owned(b?, r.seq)?;
         }
         Ok(state)
     }
 
-    /// Applies one event (used by replay and to preview an engine's new events).
+    /// Applies one event without consuming it (the engine previews its new events this way).
     pub fn apply(&mut self, body: &EventBody, seq: u64) -> Result<(), ReplayError> {
+        self.apply_owned(body.clone(), seq)
+    }
+
+    /// Applies one event, moving its contents into the state (replay does this for every
+    /// event, so nothing is copied that need not be).
+    pub fn apply_owned(&mut self, body: EventBody, seq: u64) -> Result<(), ReplayError> {
         self.last_seq = seq;
         match body {
             EventBody::CaseOpened(_) => {}
-            EventBody::SessionStarted(s) => {
-                self.sessions.push(Session { start: s.clone(), ended: false, note: None });
+            EventBody::SessionStarted(start) => {
+                self.sessions.push(Session { start, ended: false, note: None });
             }
             EventBody::SessionEnded { session, note } => {
-                if let Some(s) = self.sessions.iter_mut().find(|s| s.start.session == *session) {
+                if let Some(s) = self.sessions.iter_mut().find(|s| s.start.session == session) {
                     s.ended = true;
-                    s.note = note.clone();
+                    s.note = note;
                 }
             }
             EventBody::Answered(a) => {
-                for c in &a.carers {
-                    let joint_with = a.carers.iter().filter(|o| *o != c).cloned().collect();
+                let Answer { session, carers, question, value, note, wording, cue_card, attempt } = a;
+                // Each carer of a joint answer gets the attempt; the last one takes the original.
+                let mut original =
+                    Some(Attempt { session, value, note, wording, cue_card, attempt, joint_with: Vec::new(), seq });
+                for (i, c) in carers.iter().enumerate() {
+                    let joint_with = carers.iter().filter(|o| *o != c).cloned().collect();
                     let p = self.carer_mut(c, seq)?;
-                    p.skips.remove(&a.question);
-                    p.attempts.entry(a.question.clone()).or_default().push(Attempt {
-                        session: a.session,
-                        value: a.value.clone(),
-                        note: a.note.clone(),
-                        wording: a.wording,
-                        cue_card: a.cue_card.clone(),
-                        attempt: a.attempt,
-                        joint_with,
-                        seq,
-                    });
+                    p.skips.remove(&question);
+                    let this = if i + 1 == carers.len() { original.take() } else { original.clone() };
+                    let Some(this) = this else { break };
+                    let this = Attempt { joint_with, ..this };
+                    match p.attempts.get_mut(&question) {
+                        Some(attempts) => attempts.push(this),
+                        None => {
+                            p.attempts.insert(question.clone(), vec![this]);
+                        }
+                    }
                 }
             }
             EventBody::Skipped(s) => {
@@ -267,48 +277,43 @@ impl CaseState {
                     });
                 }
             }
-            EventBody::ScreeningCompleted { carer } => self.carer_mut(carer, seq)?.screening_complete = true,
+            EventBody::ScreeningCompleted { carer } => self.carer_mut(&carer, seq)?.screening_complete = true,
             EventBody::AdaptationActivated(a) => {
                 let p = self.carer_mut(&a.carer, seq)?;
                 if !p.has_adaptation(&a.adaptation) {
-                    p.adaptations.push(a.clone());
+                    p.adaptations.push(a);
                 }
             }
             EventBody::PhaseChanged { from, to, reason } => {
-                self.phase = *to;
-                self.phase_history.push(PhaseChange { from: *from, to: *to, reason: reason.clone(), seq });
+                self.phase = to;
+                self.phase_history.push(PhaseChange { from, to, reason, seq });
             }
-            EventBody::SignedOff(s) => self.sign_offs.push(s.clone()),
+            EventBody::SignedOff(s) => self.sign_offs.push(s),
             EventBody::EvidenceAdded(e) => {
                 if let Some(old) = &e.supersedes
                     && let Some(r) = self.evidence.iter_mut().find(|r| &r.entry.id == old)
                 {
                     r.superseded_by = Some(e.id.clone());
                 }
-                self.evidence.push(EvidenceRecord { entry: e.clone(), superseded_by: None, seq });
+                self.evidence.push(EvidenceRecord { entry: e, superseded_by: None, seq });
             }
             EventBody::EvidenceLinked { evidence, supports } => {
-                if let Some(r) = self.evidence.iter_mut().find(|r| &r.entry.id == evidence) {
+                if let Some(r) = self.evidence.iter_mut().find(|r| r.entry.id == evidence) {
                     for q in supports {
-                        if !r.entry.supports.contains(q) {
-                            r.entry.supports.push(q.clone());
+                        if !r.entry.supports.contains(&q) {
+                            r.entry.supports.push(q);
                         }
                     }
                 }
             }
             EventBody::NarrativeWritten { section, text } => {
-                let n = self.narrative.entry(section.clone()).or_insert(NarrativeRecord {
-                    text: String::new(),
-                    versions: 0,
-                    seq,
-                });
-                n.text = text.clone();
+                let n =
+                    self.narrative.entry(section).or_insert(NarrativeRecord { text: String::new(), versions: 0, seq });
+                n.text = text;
                 n.versions += 1;
                 n.seq = seq;
             }
-            EventBody::Reopened { reason, date } => {
-                self.reopenings.push(Reopening { reason: reason.clone(), date: date.clone(), seq })
-            }
+            EventBody::Reopened { reason, date } => self.reopenings.push(Reopening { reason, date, seq }),
         }
         Ok(())
     }

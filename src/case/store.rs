@@ -490,27 +490,35 @@ pub struct Verified {
 }
 
 /// Parses and checks the bytes of a log.
+///
+/// Each complete line is read and checked against its own hash first (on every core, for a
+/// long log); then, in order, each must follow the one before. The first problem in the order
+/// of the file is the one reported.
 pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
-    let mut log = Log::default();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        lines.push(&bytes[start..nl]);
+        start = nl + 1;
+    }
+    let checked = super::parallel::map_in_order(&lines, |line| {
+        let text = std::str::from_utf8(line).map_err(|_| None)?;
+        Record::from_line(text).map_err(Some)
+    });
+    let mut log = Log { records: Vec::with_capacity(lines.len()), ..Log::default() };
     let mut offset = 0usize;
     let mut group_start: Option<(usize, u64)> = None; // (index in records, byte offset) of an open group
-    let mut prev = GENESIS.to_string();
-    let mut line_no = 0u64;
-    while offset < bytes.len() {
-        line_no += 1;
-        let Some(nl) = bytes[offset..].iter().position(|&b| b == b'\n') else {
-            log.interrupted = Some(format!("line {line_no} is incomplete (a write was interrupted)"));
-            break;
-        };
-        let line = &bytes[offset..offset + nl];
-        let next = offset + nl + 1;
+    for (index, (line, record)) in lines.iter().zip(checked).enumerate() {
+        let line_no = index as u64 + 1;
+        let next = offset + line.len() + 1;
         let altered = |what: String| StoreError::Altered(format!("event on line {line_no} {what}"));
-        let text = std::str::from_utf8(line).map_err(|_| altered("is not valid text: the log was changed".into()))?;
-        let record = Record::from_line(text).map_err(|what| {
-            let seq = serde_json::from_str::<serde_json::Value>(text)
+        let record = record.map_err(|what| {
+            let Some(what) = what else { return altered("is not valid text: the log was changed".into()) };
+            let text = String::from_utf8_lossy(line);
+            let seq = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("seq").and_then(serde_json::Value::as_u64));
-            let kind = serde_json::from_str::<serde_json::Value>(text)
+            let kind = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_string)));
             match (seq, kind) {
@@ -527,14 +535,13 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
                 record.seq
             )));
         }
-        if record.prev != prev {
+        if record.prev != log.records.last().map_or(GENESIS, |r| r.hash.as_str()) {
             return Err(StoreError::Altered(format!(
                 "event {} (line {line_no}) does not follow event {}: an event before it was changed, removed or moved",
                 record.seq,
                 record.seq - 1
             )));
         }
-        prev = record.hash.clone();
         if record.more {
             group_start.get_or_insert((log.records.len(), offset as u64));
         } else {
@@ -545,6 +552,9 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
         if group_start.is_none() {
             log.valid_len = offset as u64;
         }
+    }
+    if offset < bytes.len() {
+        log.interrupted = Some(format!("line {} is incomplete (a write was interrupted)", lines.len() + 1));
     }
     if let Some((index, _)) = group_start {
         let dropped = log.records.len() - index;
@@ -572,6 +582,75 @@ mod tests {
         let (case, _) =
             data.create("C1", "x: 1\n", &[("template.yaml".into(), b"id: t".to_vec())], &ended(0), &stamp()).unwrap();
         (dir, case)
+    }
+
+    /// A log long enough to be checked on more than one core: a case opening, then sessions.
+    fn long_log(events: u64) -> Vec<u8> {
+        let info = serde_json::json!({
+            "court": "Family Court at Exampleton", "case_number": "ZC26C00001",
+            "children": [{"initials": "A.B.", "date_of_birth": "2025-06-01"}],
+            "carers": [{"id": "m", "name": "Ms M", "relationship": "mother"}],
+            "assessor": {"name": "A"}, "template": {"id": "t", "version": "1", "hash": "x"}
+        });
+        let mut out = Vec::new();
+        let mut prev = GENESIS.to_string();
+        for seq in 1..=events {
+            let body = if seq == 1 {
+                EventBody::CaseOpened(serde_json::from_value(info.clone()).unwrap())
+            } else {
+                EventBody::NarrativeWritten { section: format!("area:{}", seq % 7), text: format!("Version {seq}.") }
+            };
+            let r = Record::seal(seq, "2026-01-01T09:00:00Z".into(), "A".into(), &body, false, prev);
+            prev = r.hash.clone();
+            out.extend_from_slice(r.to_line().as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    /// Changes one byte inside the text of the given line (1-based).
+    fn alter_line(log: &mut [u8], line_no: usize) {
+        let start = log.split(|&b| b == b'\n').take(line_no - 1).map(|l| l.len() + 1).sum::<usize>();
+        let at = start + log[start..].windows(8).position(|w| w == b"Version ").unwrap();
+        log[at] = b'v';
+    }
+
+    #[test]
+    fn a_long_log_checked_on_several_cores_gives_the_same_case_as_one_event_at_a_time() {
+        let bytes = long_log(5_000);
+        let log = parse_log(&bytes).unwrap();
+        assert_eq!(log.records.len(), 5_000);
+        assert_eq!(log.valid_len, bytes.len() as u64);
+        let replayed = crate::case::CaseState::replay(&log.records).unwrap();
+        let mut stepped = crate::case::CaseState::replay(&log.records[..1]).unwrap();
+        for r in &log.records[1..] {
+            stepped.apply(&r.body().unwrap(), r.seq).unwrap();
+        }
+        assert_eq!(replayed, stepped);
+        assert_eq!(replayed.narrative["area:3"].versions, 714);
+    }
+
+    #[test]
+    fn in_a_long_log_the_first_changed_line_is_the_one_named() {
+        // Lines 4,000 and 1,500 fall to different threads; the earlier one must be reported,
+        // whichever thread finishes first.
+        let mut bytes = long_log(5_000);
+        alter_line(&mut bytes, 4_000);
+        alter_line(&mut bytes, 1_500);
+        let err = parse_log(&bytes).unwrap_err().to_string();
+        assert!(err.contains("event 1500 (line 1500, narrative_written) was changed"), "{err}");
+        // A line cut out of the second half breaks the chain exactly there.
+        let bytes = long_log(5_000);
+        let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+        let mut cut: Vec<u8> = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i + 1 != 3_210 {
+                cut.extend_from_slice(l);
+                cut.push(b'\n');
+            }
+        }
+        let err = parse_log(&cut).unwrap_err().to_string();
+        assert!(err.contains("event 3210 is missing or out of order: line 3210 holds event 3211"), "{err}");
     }
 
     #[test]
