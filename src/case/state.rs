@@ -241,22 +241,14 @@ impl CaseState {
             }
             EventBody::Answered(a) => {
                 let Answer { session, carers, question, value, note, wording, cue_card, attempt } = a;
+                let attempt = Attempt { session, value, note, wording, cue_card, attempt, joint_with: Vec::new(), seq };
+                let joint_with = |c: &String| carers.iter().filter(|o| *o != c).cloned().collect();
                 // Each carer of a joint answer gets the attempt; the last one takes the original.
-                let mut original =
-                    Some(Attempt { session, value, note, wording, cue_card, attempt, joint_with: Vec::new(), seq });
-                for (i, c) in carers.iter().enumerate() {
-                    let joint_with = carers.iter().filter(|o| *o != c).cloned().collect();
-                    let p = self.carer_mut(c, seq)?;
-                    p.skips.remove(&question);
-                    let this = if i + 1 == carers.len() { original.take() } else { original.clone() };
-                    let Some(this) = this else { break };
-                    let this = Attempt { joint_with, ..this };
-                    match p.attempts.get_mut(&question) {
-                        Some(attempts) => attempts.push(this),
-                        None => {
-                            p.attempts.insert(question.clone(), vec![this]);
-                        }
+                if let Some((last, others)) = carers.split_last() {
+                    for c in others {
+                        self.add_attempt(c, &question, Attempt { joint_with: joint_with(c), ..attempt.clone() })?;
                     }
+                    self.add_attempt(last, &question, Attempt { joint_with: joint_with(last), ..attempt })?;
                 }
             }
             EventBody::Skipped(s) => {
@@ -314,6 +306,19 @@ impl CaseState {
                 n.seq = seq;
             }
             EventBody::Reopened { reason, date } => self.reopenings.push(Reopening { reason, date, seq }),
+        }
+        Ok(())
+    }
+
+    /// Records an attempt at a question for one carer; an answer clears an earlier skip.
+    fn add_attempt(&mut self, carer: &str, question: &QuestionRef, attempt: Attempt) -> Result<(), ReplayError> {
+        let p = self.carer_mut(carer, attempt.seq)?;
+        p.skips.remove(question);
+        match p.attempts.get_mut(question) {
+            Some(attempts) => attempts.push(attempt),
+            None => {
+                p.attempts.insert(question.clone(), vec![attempt]);
+            }
         }
         Ok(())
     }

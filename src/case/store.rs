@@ -495,12 +495,14 @@ pub struct Verified {
 /// long log); then, in order, each must follow the one before. The first problem in the order
 /// of the file is the one reported.
 pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
     let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', bytes) {
-        lines.push(&bytes[start..nl]);
-        start = nl + 1;
-    }
+    let lines: Vec<&[u8]> = memchr::memchr_iter(b'\n', bytes)
+        .map(|nl| {
+            let line = &bytes[start..nl];
+            start = nl + 1;
+            line
+        })
+        .collect();
     let checked = super::parallel::map_in_order(&lines, |line| {
         let text = std::str::from_utf8(line).map_err(|_| None)?;
         Record::from_line(text).map_err(Some)
@@ -514,13 +516,10 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
         let altered = |what: String| StoreError::Altered(format!("event on line {line_no} {what}"));
         let record = record.map_err(|what| {
             let Some(what) = what else { return altered("is not valid text: the log was changed".into()) };
-            let text = String::from_utf8_lossy(line);
-            let seq = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("seq").and_then(serde_json::Value::as_u64));
-            let kind = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_string)));
+            let fields = serde_json::from_slice::<serde_json::Value>(line).ok();
+            let field = |name: &str| fields.as_ref().and_then(|v| v.get(name));
+            let seq = field("seq").and_then(serde_json::Value::as_u64);
+            let kind = field("kind").and_then(serde_json::Value::as_str);
             match (seq, kind) {
                 (Some(seq), Some(kind)) => StoreError::Altered(format!(
                     "event {seq} (line {line_no}, {kind}) was changed after it was saved: its contents do not match its hash"
