@@ -29,7 +29,7 @@ fn log(t: &Template, n: usize) -> Vec<u8> {
     }))
     .expect("case info");
     let questions: Vec<QuestionRef> = engine::questions(t).iter().map(|q| q.qref()).collect();
-    let mut bodies = vec![EventBody::CaseOpened(info), EventBody::ScreeningCompleted { carer: "m".into() }];
+    let mut bodies = vec![EventBody::CaseOpened(Box::new(info)), EventBody::ScreeningCompleted { carer: "m".into() }];
     let mut session = 0;
     while bodies.len() < n {
         session += 1;
@@ -58,9 +58,9 @@ fn log(t: &Template, n: usize) -> Vec<u8> {
     let mut prev = GENESIS.to_string();
     let mut out = Vec::new();
     for (i, b) in bodies.iter().enumerate() {
-        let r = Record::seal(i as u64 + 1, "2026-03-02T10:00:00Z".into(), "A".into(), b, false, prev.clone());
-        prev = r.hash.clone();
-        out.extend_from_slice(r.to_line().as_bytes());
+        let r = Record::seal(i as u64 + 1, "2026-03-02T10:00:00Z", "A", b, false, &prev);
+        prev = r.hash().to_string();
+        out.extend_from_slice(r.line().as_bytes());
         out.push(b'\n');
     }
     out

@@ -42,15 +42,8 @@ fn open_state(t: &Template) -> Option<CaseState> {
         "template": {"id": t.id, "version": t.version, "hash": "x"}
     }))
     .ok()?;
-    let mut state = CaseState::replay(&[Record::seal(
-        1,
-        String::new(),
-        String::new(),
-        &EventBody::CaseOpened(info),
-        false,
-        GENESIS.into(),
-    )])
-    .ok()?;
+    let mut state =
+        CaseState::replay(&[Record::seal(1, "", "", &EventBody::CaseOpened(Box::new(info)), false, GENESIS)]).ok()?;
     let start = SessionStart {
         session: 1,
         date: "2026-03-02".into(),

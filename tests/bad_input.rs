@@ -129,13 +129,17 @@ fn damaged_case_folders_are_refused_with_a_message() {
             use assess::case::Record;
             let text = std::fs::read_to_string(d.join("events.jsonl")).unwrap();
             let last = Record::from_line(text.lines().last().unwrap()).unwrap();
-            let mut r = last.clone();
-            r.seq += 1;
-            r.kind = "from_the_future".into();
-            r.prev = last.hash.clone();
-            r.hash = r.compute_hash();
-            std::fs::write(d.join("events.jsonl"), format!("{text}{}\n", r.to_line())).unwrap();
-            std::fs::write(d.join("head"), format!("{{\"seq\":{},\"hash\":\"{}\"}}", r.seq, r.hash)).unwrap();
+            let r = Record::seal_raw(
+                last.seq + 1,
+                &last.time(),
+                &last.author(),
+                "from_the_future",
+                last.payload(),
+                false,
+                last.hash(),
+            );
+            std::fs::write(d.join("events.jsonl"), format!("{text}{}\n", r.line())).unwrap();
+            std::fs::write(d.join("head"), format!("{{\"seq\":{},\"hash\":\"{}\"}}", r.seq, r.hash())).unwrap();
         }),
     ];
     for (what, damage) in damages {

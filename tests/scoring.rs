@@ -35,7 +35,7 @@ fn state(t: &Template, answers: &[(&str, &str, u32)]) -> CaseState {
         instructions: None,
         template: TemplatePin { id: t.id.clone(), version: t.version.clone(), hash: "x".into() },
     };
-    let mut bodies = vec![EventBody::CaseOpened(info), EventBody::ScreeningCompleted { carer: "m".into() }];
+    let mut bodies = vec![EventBody::CaseOpened(Box::new(info)), EventBody::ScreeningCompleted { carer: "m".into() }];
     let sessions: u32 = answers.iter().map(|a| a.2).max().unwrap_or(1);
     for s in 1..=sessions {
         bodies.push(EventBody::SessionStarted(SessionStart {
@@ -69,8 +69,8 @@ fn state(t: &Template, answers: &[(&str, &str, u32)]) -> CaseState {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let r = Record::seal(i as u64 + 1, "2026-03-01T00:00:00Z".into(), "t".into(), b, false, prev.clone());
-            prev = r.hash.clone();
+            let r = Record::seal(i as u64 + 1, "2026-03-01T00:00:00Z", "t", b, false, &prev);
+            prev = r.hash().to_string();
             r
         })
         .collect();

@@ -200,7 +200,7 @@ impl CaseState {
         };
         let carers = info.carers.iter().map(|c| (c.id.clone(), CarerProgress::default())).collect();
         let mut state = CaseState {
-            info,
+            info: *info,
             phase: Phase::Opened,
             sessions: Vec::new(),
             carers,
@@ -287,7 +287,7 @@ impl CaseState {
                 {
                     r.superseded_by = Some(e.id.clone());
                 }
-                self.evidence.push(EvidenceRecord { entry: e, superseded_by: None, seq });
+                self.evidence.push(EvidenceRecord { entry: *e, superseded_by: None, seq });
             }
             EventBody::EvidenceLinked { evidence, supports } => {
                 if let Some(r) = self.evidence.iter_mut().find(|r| r.entry.id == evidence) {
@@ -339,5 +339,5 @@ impl CaseState {
 }
 
 fn body(r: &Record) -> Result<EventBody, ReplayError> {
-    r.body().map_err(|detail| ReplayError::Unreadable { seq: r.seq, kind: r.kind.clone(), detail })
+    r.body().map_err(|detail| ReplayError::Unreadable { seq: r.seq, kind: r.kind().into_owned(), detail })
 }

@@ -363,7 +363,7 @@ impl CaseDir {
                 head.seq
             )));
         }
-        if head.seq >= 1 && log.records[(head.seq - 1) as usize].hash != head.hash {
+        if head.seq >= 1 && log.records[(head.seq - 1) as usize].hash() != head.hash {
             return Err(StoreError::Altered(format!(
                 "event {} is not the event that was saved as number {}",
                 head.seq, head.seq
@@ -388,7 +388,7 @@ impl CaseDir {
                     Err(e) => return Err(io_err("read", &path)(e)),
                 };
                 match log.records.last() {
-                    Some(r) => Tail { seq: r.seq, hash: r.hash.clone(), len: log.valid_len },
+                    Some(r) => Tail { seq: r.seq, hash: r.hash().to_string(), len: log.valid_len },
                     None => Tail { seq: 0, hash: GENESIS.to_string(), len: 0 },
                 }
             }
@@ -412,9 +412,9 @@ impl CaseDir {
         for (i, body) in bodies.iter().enumerate() {
             seq += 1;
             let more = i + 1 < bodies.len();
-            let r = Record::seal(seq, stamp.time.clone(), stamp.author.clone(), body, more, prev);
-            prev = r.hash.clone();
-            text.push_str(&r.to_line());
+            let r = Record::seal(seq, &stamp.time, &stamp.author, body, more, &prev);
+            prev = r.hash().to_string();
+            text.push_str(r.line());
             text.push('\n');
             records.push(r);
         }
@@ -534,7 +534,7 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
                 record.seq
             )));
         }
-        if record.prev != log.records.last().map_or(GENESIS, |r| r.hash.as_str()) {
+        if record.prev() != log.records.last().map_or(GENESIS, Record::hash) {
             return Err(StoreError::Altered(format!(
                 "event {} (line {line_no}) does not follow event {}: an event before it was changed, removed or moved",
                 record.seq,
@@ -599,9 +599,9 @@ mod tests {
             } else {
                 EventBody::NarrativeWritten { section: format!("area:{}", seq % 7), text: format!("Version {seq}.") }
             };
-            let r = Record::seal(seq, "2026-01-01T09:00:00Z".into(), "A".into(), &body, false, prev);
-            prev = r.hash.clone();
-            out.extend_from_slice(r.to_line().as_bytes());
+            let r = Record::seal(seq, "2026-01-01T09:00:00Z", "A", &body, false, &prev);
+            prev = r.hash().to_string();
+            out.extend_from_slice(r.line().as_bytes());
             out.push(b'\n');
         }
         out
@@ -660,7 +660,7 @@ mod tests {
         let log = case.load().unwrap();
         assert_eq!(log.records.len(), 3);
         assert!(log.interrupted.is_none());
-        assert_eq!(log.records[2].prev, log.records[1].hash);
+        assert_eq!(log.records[2].prev(), log.records[1].hash());
     }
 
     #[test]
@@ -676,7 +676,7 @@ mod tests {
         fs::write(&path, &full[..first_nl]).unwrap();
         // The head still names event 3 in this simulation, so restore a head for event 1.
         let log0 = parse_log(&before).unwrap();
-        let h = Head { seq: 1, hash: log0.records[0].hash.clone() };
+        let h = Head { seq: 1, hash: log0.records[0].hash().to_string() };
         fs::write(case.path.join(HEAD_FILE), serde_json::to_vec(&h).unwrap()).unwrap();
         let log = case.load().unwrap();
         assert_eq!(log.records.len(), 1);

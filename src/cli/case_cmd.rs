@@ -338,8 +338,13 @@ fn new_case(n: NewCase, ws: &Workspace, dirs: &[PathBuf]) -> Outcome {
     );
     let data = ws.data();
     let author = ws.author.clone().unwrap_or_else(|| info.assessor.name.clone());
-    let (dir, _) =
-        data.create(&id, &yaml, &files, &EventBody::CaseOpened(info.clone()), &Stamp { time: now(), author })?;
+    let (dir, _) = data.create(
+        &id,
+        &yaml,
+        &files,
+        &EventBody::CaseOpened(Box::new(info.clone())),
+        &Stamp { time: now(), author },
+    )?;
     data.set_current(&dir.id)?;
     println!("Opened case {} on template {} {}.", dir.id, t.template.id, t.template.version);
     println!("Case folder: {}", dir.path.display());

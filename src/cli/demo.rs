@@ -135,7 +135,7 @@ pub fn run(out: &Path, dirs: &[std::path::PathBuf]) -> Outcome {
     let stamp = Stamp { time: "2026-03-02T09:00:00Z".into(), author: "Sam Patel".into() };
     let files = loaded.base.files().map_err(|e| format!("cannot read the template's files: {e}"))?;
     let yaml = format!("# Fictional demo case.\n{}", serde_norway::to_string(&info).unwrap_or_default());
-    let (dir, _) = data.create(CASE, &yaml, &files, &EventBody::CaseOpened(info), &stamp)?;
+    let (dir, _) = data.create(CASE, &yaml, &files, &EventBody::CaseOpened(Box::new(info)), &stamp)?;
     let t = &loaded.template;
     let mut state = open(dir.clone())?.state;
     let lock = dir.lock()?;

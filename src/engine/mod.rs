@@ -846,7 +846,7 @@ fn add_evidence(t: &Template, state: &CaseState, e: &NewEvidence) -> Result<Vec<
         }
     }
     let mut events = back_from_review(state, "evidence was added after review");
-    events.push(EventBody::EvidenceAdded(Evidence {
+    events.push(EventBody::EvidenceAdded(Box::new(Evidence {
         id: format!("E{}", state.evidence.len() + 1),
         kind: e.kind,
         date,
@@ -858,7 +858,7 @@ fn add_evidence(t: &Template, state: &CaseState, e: &NewEvidence) -> Result<Vec<
         document,
         attachments: e.attachments.clone(),
         supersedes: e.corrects.clone(),
-    }));
+    })));
     Ok(events)
 }
 
