@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// The hash the first event points back to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -20,9 +22,9 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// Its hash is the SHA-256 of the exact bytes of the line written without the hash (the
 /// line up to `,"hash":"…"` with the closing brace), so any change to any byte shows.
 ///
-/// A record keeps the line it was read from (or written as) and finds its fields in it, rather
-/// than a copy of each: loading a case reads every record, and one allocation per line instead
-/// of six is most of what makes a 10,000-event case open quickly.
+/// A record shares the text of the log it was read from (or of the line it was written as) and
+/// knows where its fields lie in it, rather than owning a copy of each: loading a case reads
+/// every record, and not copying them is most of what makes a 10,000-event case open quickly.
 #[derive(Debug, Clone)]
 pub struct Record {
     /// Position in the log, from 1, without gaps.
@@ -30,7 +32,17 @@ pub struct Record {
     /// True on every line of a multi-line append but the last: a log that ends on such a line
     /// was interrupted while writing, and those lines are not part of the case.
     pub more: bool,
-    line: Box<str>,
+    /// The log's text (or just this record's line), shared by its records.
+    text: Arc<String>,
+    /// Where the line lies in `text` (without its newline).
+    line: Range<usize>,
+    /// Where its fields lie in the line.
+    at: Layout,
+}
+
+/// Where a line's fields lie in it (strings with their quotes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Layout {
     time: Span,
     author: Span,
     kind: Span,
@@ -39,20 +51,58 @@ pub struct Record {
     hash: Span,
 }
 
-/// Where a field's JSON text lies in its line (for strings, with the quotes).
-#[derive(Debug, Clone, Copy)]
+/// Where a field's JSON text lies in its line.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Span {
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// `len` bytes from `start`. Lines are checked to be shorter than 4 GiB before any span
+    /// is made in them, and lines that are not are never made (see [`Record::seal_raw`]).
+    fn new(start: usize, len: usize) -> Span {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span { start: at(start), end: at(start + len) }
+    }
+
+    fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 impl PartialEq for Record {
     fn eq(&self, other: &Self) -> bool {
-        self.line == other.line
+        self.line() == other.line()
     }
 }
 
-/// The fields of a line as they lie in it, for [`Record::from_line`].
+/// A line that passed its checks, not yet tied to the text of its log. Checking is done on
+/// every core; tying to the shared text ([`Checked::into_record`]) is done on one, so that
+/// the cores do not take turns at the text's reference count.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    seq: u64,
+    more: bool,
+    line: Range<usize>,
+    at: Layout,
+}
+
+impl Checked {
+    /// The hash of the line before, as this line names it (`text` is the one it was checked in).
+    pub(crate) fn prev<'t>(&self, text: &'t str) -> &'t str {
+        let start = self.line.start;
+        &text[start + self.at.prev.start as usize + 1..start + self.at.prev.end as usize - 1]
+    }
+
+    /// The record, sharing `text` (the text the line was checked in).
+    pub(crate) fn into_record(self, text: &Arc<String>) -> Record {
+        Record { seq: self.seq, more: self.more, text: Arc::clone(text), line: self.line, at: self.at }
+    }
+}
+
+/// The fields of a line as serde finds them, for lines not written exactly as assess writes
+/// them (see [`canonical`]).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Fields<'a> {
@@ -95,7 +145,7 @@ impl Record {
             line.push_str("\":");
             let start = line.len();
             line.push_str(json);
-            Span { start, end: line.len() }
+            Span::new(start, json.len())
         }
         let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         let mut line = String::with_capacity(payload.len() + 256);
@@ -114,36 +164,34 @@ impl Record {
         line.pop();
         let hash = field(&mut line, "hash", &text(&digest));
         line.push('}');
-        Record { seq, more, line: line.into_boxed_str(), time, author, kind, payload, prev, hash }
+        let at = Layout { time, author, kind, payload, prev, hash };
+        let line_range = 0..line.len();
+        Record { seq, more, text: Arc::new(line), line: line_range, at }
     }
 
     /// Reads a line of the log and checks it against its own hash. `Err` says what is wrong.
     pub fn from_line(line: &str) -> Result<Record, String> {
-        let fields: Fields = serde_json::from_str(line).map_err(|e| format!("cannot be read ({e})"))?;
-        let text = |raw: &RawValue, name: &str| {
-            let json = raw.get();
-            // Serde hands back the value exactly as it lies in `line`, so its place is the
-            // distance between the two.
-            let start = json.as_ptr() as usize - line.as_ptr() as usize;
-            if json.starts_with('"') {
-                Ok(Span { start, end: start + json.len() })
-            } else {
-                Err(format!("cannot be read (its {name} is not text)"))
-            }
+        Record::read(&Arc::new(line.to_string()), 0..line.len())
+    }
+
+    /// Reads the line at `range` of a log's `text` and checks it against its own hash; the
+    /// record shares `text` rather than copying its line. `Err` says what is wrong.
+    pub fn read(text: &Arc<String>, range: Range<usize>) -> Result<Record, String> {
+        Record::check(text, range).map(|checked| checked.into_record(text))
+    }
+
+    /// Reads the line at `range` of `text` and checks it against its own hash.
+    pub(crate) fn check(text: &str, range: Range<usize>) -> Result<Checked, String> {
+        let line = text.get(range.clone()).ok_or("cannot be read (it is not where it should be)")?;
+        if u32::try_from(line.len()).is_err() {
+            return Err("cannot be read (it is longer than 4 GiB)".into());
+        }
+        let (seq, more, at) = match canonical(line.as_bytes()) {
+            Some(found) => found,
+            None => parse_fields(line)?,
         };
-        let payload_start = fields.payload.get().as_ptr() as usize - line.as_ptr() as usize;
-        let record = Record {
-            seq: fields.seq,
-            more: fields.more,
-            time: text(fields.time, "time")?,
-            author: text(fields.author, "author")?,
-            kind: text(fields.kind, "kind")?,
-            payload: Span { start: payload_start, end: payload_start + fields.payload.get().len() },
-            prev: text(fields.prev, "prev")?,
-            hash: text(fields.hash, "hash")?,
-            line: line.into(),
-        };
-        if !is_hash(record.prev()) {
+        let inner = |span: Span| &line[span.start as usize + 1..span.end as usize - 1];
+        if !is_hash(inner(at.prev)) {
             return Err("cannot be read (its prev is not a hash)".into());
         }
         let split = line.len().checked_sub(HASH_SUFFIX_LEN).filter(|&i| line.is_char_boundary(i));
@@ -151,64 +199,64 @@ impl Record {
             Some(i)
                 if line[i..].starts_with(",\"hash\":\"")
                     && line[i..].ends_with("\"}")
-                    && record.hash.start == i + 8 =>
+                    && at.hash.start as usize == i + 8 =>
             {
                 let mut hasher = Sha256::new();
                 hasher.update(&line.as_bytes()[..i]);
                 hasher.update(b"}");
-                is_hex_of(&line[i + 9..line.len() - 2], &hasher.finalize())
+                is_hex_of(inner(at.hash), &hasher.finalize())
             }
             _ => false,
         };
-        if ok { Ok(record) } else { Err("does not match its hash".into()) }
+        if ok { Ok(Checked { seq, more, line: range, at }) } else { Err("does not match its hash".into()) }
     }
 
     /// The line as it is written to the log (without the newline).
     pub fn line(&self) -> &str {
-        &self.line
+        &self.text[self.line.clone()]
     }
 
     /// The hash this record should carry: SHA-256 of its line written without the hash.
     pub fn compute_hash(&self) -> String {
         let mut hasher = Sha256::new();
-        hasher.update(&self.line.as_bytes()[..self.hash.start - 8]);
+        hasher.update(&self.line().as_bytes()[..self.at.hash.start as usize - 8]);
         hasher.update(b"}");
         hex::encode(hasher.finalize())
     }
 
     /// When it was recorded (RFC 3339, UTC).
     pub fn time(&self) -> Cow<'_, str> {
-        self.text(self.time)
+        self.text(self.at.time)
     }
 
     /// Who recorded it.
     pub fn author(&self) -> Cow<'_, str> {
-        self.text(self.author)
+        self.text(self.at.author)
     }
 
     /// What kind of event it is (the `kind` of [`EventBody`]).
     pub fn kind(&self) -> Cow<'_, str> {
-        self.text(self.kind)
+        self.text(self.at.kind)
     }
 
     /// The event's details, as written (JSON).
     pub fn payload(&self) -> &str {
-        &self.line[self.payload.start..self.payload.end]
+        &self.line()[self.at.payload.range()]
     }
 
     /// Hash of the line before (or [`GENESIS`]): 64 lowercase hex digits.
     pub fn prev(&self) -> &str {
-        self.inner(self.prev)
+        self.inner(self.at.prev)
     }
 
     /// SHA-256 of the line without its `hash` field: 64 lowercase hex digits.
     pub fn hash(&self) -> &str {
-        self.inner(self.hash)
+        self.inner(self.at.hash)
     }
 
     /// A string field's text between its quotes, as written.
     fn inner(&self, span: Span) -> &str {
-        &self.line[span.start + 1..span.end - 1]
+        &self.line()[span.start as usize + 1..span.end as usize - 1]
     }
 
     /// A string field's value: its text between the quotes, or decoded if it has escapes
@@ -216,7 +264,7 @@ impl Record {
     fn text(&self, span: Span) -> Cow<'_, str> {
         let inner = self.inner(span);
         if inner.contains('\\') {
-            Cow::Owned(serde_json::from_str(&self.line[span.start..span.end]).unwrap_or_default())
+            Cow::Owned(serde_json::from_str(&self.line()[span.range()]).unwrap_or_default())
         } else {
             Cow::Borrowed(inner)
         }
@@ -226,6 +274,96 @@ impl Record {
     pub fn body(&self) -> Result<EventBody, String> {
         EventBody::deserialize(Tagged { kind: &self.kind(), payload: self.payload() }).map_err(|e| e.to_string())
     }
+}
+
+/// Finds the fields of a line written exactly as [`Record::seal_raw`] writes it (which is
+/// every line assess writes) by their places, without a JSON parser: the line's fixed start
+/// and end, and the text fields between. `None` for any other line (other spacing or order,
+/// escapes in a text field, …), which [`parse_fields`] then reads.
+///
+/// The payload is the text between `"payload":` and the fixed end of the line; it is read as
+/// JSON when the event is ([`Record::body`]), and `verify` reads every event.
+fn canonical(line: &[u8]) -> Option<(u64, bool, Layout)> {
+    const PREV: &[u8] = b",\"prev\":\"";
+    const HASH: &[u8] = b"\",\"hash\":\"";
+    const MORE: &[u8] = b",\"more\":true";
+    const TAIL: usize = PREV.len() + 64 + HASH.len() + 64 + 2;
+    let tail = line.len().checked_sub(TAIL)?;
+    let end = &line[tail..];
+    if !(end.starts_with(PREV) && end[PREV.len() + 64..].starts_with(HASH) && end.ends_with(b"\"}")) {
+        return None;
+    }
+    let prev = Span::new(tail + PREV.len() - 1, 66);
+    let hash = Span::new(tail + PREV.len() + 64 + HASH.len() - 1, 66);
+    let (more, payload_end) = if line[..tail].ends_with(MORE) { (true, tail - MORE.len()) } else { (false, tail) };
+    let mut c = Cursor { line: &line[..payload_end], at: 0 };
+    c.expect(b"{\"seq\":")?;
+    let seq = c.number()?;
+    c.expect(b",\"time\":")?;
+    let time = c.plain()?;
+    c.expect(b",\"author\":")?;
+    let author = c.plain()?;
+    c.expect(b",\"kind\":")?;
+    let kind = c.plain()?;
+    c.expect(b",\"payload\":")?;
+    let payload = Span::new(c.at, payload_end.checked_sub(c.at).filter(|&n| n > 0)?);
+    Some((seq, more, Layout { time, author, kind, payload, prev, hash }))
+}
+
+/// A place in the start of a line, for [`canonical`]: each step moves past what it finds.
+struct Cursor<'a> {
+    line: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    /// Exactly `text`.
+    fn expect(&mut self, text: &[u8]) -> Option<()> {
+        self.line[self.at..].starts_with(text).then(|| self.at += text.len())
+    }
+
+    /// A whole number as JSON writes it (no sign, no leading zero) that fits in 64 bits.
+    fn number(&mut self) -> Option<u64> {
+        let digits = self.line[self.at..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let text = &self.line[self.at..self.at + digits];
+        if digits == 0 || (digits > 1 && text[0] == b'0') {
+            return None;
+        }
+        self.at += digits;
+        text.iter().try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+    }
+
+    /// A string without escapes or control characters, with its quotes.
+    fn plain(&mut self) -> Option<Span> {
+        let start = self.at;
+        let rest = self.line.get(start + 1..).filter(|_| self.line[start] == b'"')?;
+        let len = memchr::memchr(b'"', rest)?;
+        if rest[..len].iter().any(|&b| b == b'\\' || b < 0x20) {
+            return None;
+        }
+        self.at += len + 2;
+        Some(Span::new(start, len + 2))
+    }
+}
+
+/// Finds the fields of any line that is a JSON object of the record's fields.
+fn parse_fields(line: &str) -> Result<(u64, bool, Layout), String> {
+    let fields: Fields = serde_json::from_str(line).map_err(|e| format!("cannot be read ({e})"))?;
+    // Serde hands back each value exactly as it lies in `line`, so its place is the distance
+    // between the two.
+    let span = |raw: &RawValue| Span::new(raw.get().as_ptr() as usize - line.as_ptr() as usize, raw.get().len());
+    let string = |raw: &RawValue, name: &str| {
+        if raw.get().starts_with('"') { Ok(span(raw)) } else { Err(format!("cannot be read (its {name} is not text)")) }
+    };
+    let at = Layout {
+        time: string(fields.time, "time")?,
+        author: string(fields.author, "author")?,
+        kind: string(fields.kind, "kind")?,
+        payload: span(fields.payload),
+        prev: string(fields.prev, "prev")?,
+        hash: string(fields.hash, "hash")?,
+    };
+    Ok((fields.seq, fields.more, at))
 }
 
 /// Whether `text` is written as a SHA-256 hash is: 64 lowercase hexadecimal digits.
@@ -793,6 +931,57 @@ mod tests {
             assert_eq!(Record::from_line(v.line()).unwrap(), *v);
         }
         assert!(Record::from_line(&line.replace("went well", "went WELL")).is_err());
+    }
+
+    #[test]
+    fn lines_as_assess_writes_them_are_read_by_place_and_agree_with_the_json_reading() {
+        let payloads = [r#"{"session":1}"#, "null", "[]", "7", r#"{"text":"a \"quoted\" word, \"prev\":\"x\"}"}"#];
+        let authors = ["A. Assessor", "", "Zoë Ünal", "Ms \"Jo\" O'Neil", "tab\there"];
+        for (i, payload) in payloads.iter().enumerate() {
+            for author in authors {
+                for more in [false, true] {
+                    let seq = [1, 10, 999_999, u64::MAX][i % 4];
+                    let r =
+                        Record::seal_raw(seq, "2026-01-01T10:00:00Z", author, "session_ended", payload, more, GENESIS);
+                    let line = r.line();
+                    let by_json = parse_fields(line).unwrap();
+                    match canonical(line.as_bytes()) {
+                        Some(by_place) => assert_eq!(by_place, by_json, "{line}"),
+                        // Escaped text is left to the JSON reading.
+                        None => assert!(author.contains(['"', '\t']), "{line}"),
+                    }
+                    let back = Record::from_line(line).unwrap();
+                    assert_eq!((back.seq, back.more, back.payload(), &*back.author()), (seq, more, *payload, author));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_in_another_order_or_spacing_is_read_as_json() {
+        let r = Record::seal_raw(3, "2026-01-01T10:00:00Z", "A", "session_ended", r#"{"session":1}"#, true, GENESIS);
+        let fields: serde_json::Value = serde_json::from_str(r.line()).unwrap();
+        let f = |name: &str| fields[name].to_string();
+        let unsigned = format!(
+            "{{ \"kind\": {}, \"seq\": 3, \"payload\": {{ \"session\": 1 }}, \"author\": {}, \"time\": {}, \"more\": true, \"prev\": {}}}",
+            f("kind"),
+            f("author"),
+            f("time"),
+            f("prev")
+        );
+        let hash = hex::encode(Sha256::digest(unsigned.as_bytes()));
+        let line = format!("{},\"hash\":\"{hash}\"}}", &unsigned[..unsigned.len() - 1]);
+        assert!(canonical(line.as_bytes()).is_none());
+        let back = Record::from_line(&line).unwrap();
+        assert_eq!(
+            (back.seq, back.more, &*back.kind(), back.payload(), back.hash()),
+            (3, true, "session_ended", r#"{ "session": 1 }"#, &*hash)
+        );
+        assert_eq!(back.body().unwrap(), EventBody::SessionEnded { session: 1, note: None });
+        // A number JSON does not allow is refused whichever way the line is read.
+        let zero = r.line().replace("{\"seq\":3,", "{\"seq\":03,");
+        assert!(canonical(zero.as_bytes()).is_none());
+        assert!(Record::from_line(&zero).unwrap_err().starts_with("cannot be read"));
     }
 
     #[test]

@@ -212,7 +212,7 @@ impl CaseState {
             last_seq: first.seq,
         };
         // Reading payloads is most of the work and needs no state: spread it, apply in order.
-        let bodies = super::parallel::map_in_order(&records[1..], body);
+        let bodies = super::parallel::map_in_order(&records[1..], |_, r| body(r));
         for (r, b) in records[1..].iter().zip(bodies) {
             state.apply_owned(b?, r.seq)?;
         }

@@ -19,7 +19,9 @@ use super::event::{EventBody, GENESIS, Record};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The log file's name.
 pub const EVENTS_FILE: &str = "events.jsonl";
@@ -335,7 +337,7 @@ impl CaseDir {
     pub fn load(&self) -> Result<Log, StoreError> {
         let path = self.path.join(EVENTS_FILE);
         let bytes = fs::read(&path).map_err(io_err("read", &path))?;
-        let mut log = parse_log(&bytes)?;
+        let mut log = parse_log(bytes)?;
         self.check_head(&mut log)?;
         Ok(log)
     }
@@ -489,34 +491,59 @@ pub struct Verified {
     pub interrupted: Option<String>,
 }
 
-/// Parses and checks the bytes of a log.
+/// Parses and checks the bytes of a log. Given a `Vec<u8>` (as read from the file) it keeps
+/// that text and the records share it; given a slice, it copies it once.
 ///
 /// Each complete line is read and checked against its own hash first (on every core, for a
 /// long log); then, in order, each must follow the one before. The first problem in the order
 /// of the file is the one reported.
-pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
+pub fn parse_log(bytes: impl Into<Vec<u8>>) -> Result<Log, StoreError> {
+    let mut bytes = bytes.into();
+    // A last line without its newline is an interrupted write: it is not part of the log.
+    let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |nl| nl + 1);
+    let incomplete = complete < bytes.len();
+    bytes.truncate(complete);
+    // Text that is not UTF-8 was changed outside assess. Everything before the line it is on
+    // is still read, so that an earlier problem is the one reported.
+    let (text, not_text) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            let line_start = memchr::memrchr(b'\n', &bytes[..bad]).map_or(0, |nl| nl + 1);
+            let line_no = memchr::memchr_iter(b'\n', &bytes[..line_start]).count() + 1;
+            bytes.truncate(line_start);
+            (String::from_utf8(bytes).unwrap_or_default(), Some(line_no))
+        }
+    };
+    let text = Arc::new(text);
     let mut start = 0;
-    let lines: Vec<&[u8]> = memchr::memchr_iter(b'\n', bytes)
+    let lines: Vec<Range<usize>> = memchr::memchr_iter(b'\n', text.as_bytes())
         .map(|nl| {
-            let line = &bytes[start..nl];
+            let line = start..nl;
             start = nl + 1;
             line
         })
         .collect();
-    let checked = super::parallel::map_in_order(&lines, |line| {
-        let text = std::str::from_utf8(line).map_err(|_| None)?;
-        Record::from_line(text).map_err(Some)
+    // Each line is checked against its own hash, and whether it names the hash that ends the
+    // line before (which is only used once that line has passed its own check).
+    let checked = super::parallel::map_in_order(&lines, |index, line| {
+        let checked = Record::check(&text, line.clone())?;
+        let before = match index.checked_sub(1).map(|i| &lines[i]) {
+            Some(before) => text.get(before.end.saturating_sub(66)..before.end.saturating_sub(2)).unwrap_or_default(),
+            None => GENESIS,
+        };
+        let follows = checked.prev(&text) == before;
+        Ok((checked, follows))
     });
     let mut log = Log { records: Vec::with_capacity(lines.len()), ..Log::default() };
     let mut offset = 0usize;
     let mut group_start: Option<(usize, u64)> = None; // (index in records, byte offset) of an open group
     for (index, (line, record)) in lines.iter().zip(checked).enumerate() {
         let line_no = index as u64 + 1;
-        let next = offset + line.len() + 1;
-        let altered = |what: String| StoreError::Altered(format!("event on line {line_no} {what}"));
-        let record = record.map_err(|what| {
-            let Some(what) = what else { return altered("is not valid text: the log was changed".into()) };
-            let fields = serde_json::from_slice::<serde_json::Value>(line).ok();
+        let next = line.end + 1;
+        let (record, follows) = record.map(|(checked, follows)| (checked.into_record(&text), follows)).map_err(|what: String| {
+            let fields = serde_json::from_str::<serde_json::Value>(&text[line.clone()]).ok();
             let field = |name: &str| fields.as_ref().and_then(|v| v.get(name));
             let seq = field("seq").and_then(serde_json::Value::as_u64);
             let kind = field("kind").and_then(serde_json::Value::as_str);
@@ -524,7 +551,9 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
                 (Some(seq), Some(kind)) => StoreError::Altered(format!(
                     "event {seq} (line {line_no}, {kind}) was changed after it was saved: its contents do not match its hash"
                 )),
-                _ => altered(format!("{what}: the log was changed outside assess")),
+                _ => StoreError::Altered(format!(
+                    "event on line {line_no} {what}: the log was changed outside assess"
+                )),
             }
         })?;
         let expected_seq = log.records.len() as u64 + 1;
@@ -534,7 +563,7 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
                 record.seq
             )));
         }
-        if record.prev() != log.records.last().map_or(GENESIS, Record::hash) {
+        if !follows {
             return Err(StoreError::Altered(format!(
                 "event {} (line {line_no}) does not follow event {}: an event before it was changed, removed or moved",
                 record.seq,
@@ -552,7 +581,10 @@ pub fn parse_log(bytes: &[u8]) -> Result<Log, StoreError> {
             log.valid_len = offset as u64;
         }
     }
-    if offset < bytes.len() {
+    if let Some(line_no) = not_text {
+        return Err(StoreError::Altered(format!("event on line {line_no} is not valid text: the log was changed")));
+    }
+    if incomplete {
         log.interrupted = Some(format!("line {} is incomplete (a write was interrupted)", lines.len() + 1));
     }
     if let Some((index, _)) = group_start {
@@ -617,7 +649,7 @@ mod tests {
     #[test]
     fn a_long_log_checked_on_several_cores_gives_the_same_case_as_one_event_at_a_time() {
         let bytes = long_log(5_000);
-        let log = parse_log(&bytes).unwrap();
+        let log = parse_log(&bytes[..]).unwrap();
         assert_eq!(log.records.len(), 5_000);
         assert_eq!(log.valid_len, bytes.len() as u64);
         let replayed = crate::case::CaseState::replay(&log.records).unwrap();
@@ -636,7 +668,7 @@ mod tests {
         let mut bytes = long_log(5_000);
         alter_line(&mut bytes, 4_000);
         alter_line(&mut bytes, 1_500);
-        let err = parse_log(&bytes).unwrap_err().to_string();
+        let err = parse_log(&bytes[..]).unwrap_err().to_string();
         assert!(err.contains("event 1500 (line 1500, narrative_written) was changed"), "{err}");
         // A line cut out of the second half breaks the chain exactly there.
         let bytes = long_log(5_000);
@@ -648,8 +680,32 @@ mod tests {
                 cut.push(b'\n');
             }
         }
-        let err = parse_log(&cut).unwrap_err().to_string();
+        let err = parse_log(&cut[..]).unwrap_err().to_string();
         assert!(err.contains("event 3210 is missing or out of order: line 3210 holds event 3211"), "{err}");
+    }
+
+    /// Replaces the `Version ` text of the given line (1-based) with bytes that are not UTF-8.
+    fn break_text(log: &mut [u8], line_no: usize) {
+        let start = log.split(|&b| b == b'\n').take(line_no - 1).map(|l| l.len() + 1).sum::<usize>();
+        let at = start + log[start..].windows(8).position(|w| w == b"Version ").unwrap();
+        log[at] = 0xff;
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_named_by_its_line_unless_an_earlier_line_is_wrong() {
+        let mut bytes = long_log(3_000);
+        break_text(&mut bytes, 2_345);
+        let err = parse_log(&bytes[..]).unwrap_err().to_string();
+        assert_eq!(err, "event on line 2345 is not valid text: the log was changed");
+        alter_line(&mut bytes, 77);
+        let err = parse_log(&bytes[..]).unwrap_err().to_string();
+        assert!(err.contains("event 77 (line 77, narrative_written) was changed"), "{err}");
+        // Broken text in an unfinished last line is an interrupted write, not a change.
+        let mut bytes = long_log(10);
+        bytes.extend_from_slice(b"{\"seq\":11,\"time\":\"\xe2\x80");
+        let log = parse_log(bytes).unwrap();
+        assert_eq!(log.records.len(), 10);
+        assert_eq!(log.interrupted.as_deref(), Some("line 11 is incomplete (a write was interrupted)"));
     }
 
     #[test]
@@ -675,7 +731,7 @@ mod tests {
         let first_nl = before.len() + full[before.len()..].iter().position(|&b| b == b'\n').unwrap() + 1;
         fs::write(&path, &full[..first_nl]).unwrap();
         // The head still names event 3 in this simulation, so restore a head for event 1.
-        let log0 = parse_log(&before).unwrap();
+        let log0 = parse_log(&before[..]).unwrap();
         let h = Head { seq: 1, hash: log0.records[0].hash().to_string() };
         fs::write(case.path.join(HEAD_FILE), serde_json::to_vec(&h).unwrap()).unwrap();
         let log = case.load().unwrap();
