@@ -306,7 +306,14 @@ fn canonical(line: &[u8]) -> Option<(u64, bool, Layout)> {
     c.expect(b",\"kind\":")?;
     let kind = c.plain()?;
     c.expect(b",\"payload\":")?;
-    let payload = Span::new(c.at, payload_end.checked_sub(c.at).filter(|&n| n > 0)?);
+    let payload = &line[c.at..payload_end];
+    // What lies between is taken as the payload only if it could be nothing else: JSON puts no
+    // space around a value, and a `"more"` there may be the field itself, written another way.
+    let spaced = |b: Option<&u8>| b.is_none_or(u8::is_ascii_whitespace);
+    if spaced(payload.first()) || spaced(payload.last()) || memchr::memmem::find(payload, b"\"more\"").is_some() {
+        return None;
+    }
+    let payload = Span::new(c.at, payload.len());
     Some((seq, more, Layout { time, author, kind, payload, prev, hash }))
 }
 
@@ -978,6 +985,16 @@ mod tests {
             (3, true, "session_ended", r#"{ "session": 1 }"#, &*hash)
         );
         assert_eq!(back.body().unwrap(), EventBody::SessionEnded { session: 1, note: None });
+        // `more` written out as false, or spacing around the payload, is read as JSON too.
+        for (from, to) in [(",\"prev\":", ",\"more\":false,\"prev\":"), (",\"payload\":{", ",\"payload\": {")] {
+            let unsigned = r.line().replace(",\"more\":true", "").replace(from, to);
+            let unsigned = format!("{}}}", &unsigned[..unsigned.len() - HASH_SUFFIX_LEN]);
+            let hash = hex::encode(Sha256::digest(unsigned.as_bytes()));
+            let line = format!("{},\"hash\":\"{hash}\"}}", &unsigned[..unsigned.len() - 1]);
+            assert!(canonical(line.as_bytes()).is_none(), "{line}");
+            let back = Record::from_line(&line).unwrap();
+            assert_eq!((back.more, back.payload()), (false, r#"{"session":1}"#), "{line}");
+        }
         // A number JSON does not allow is refused whichever way the line is read.
         let zero = r.line().replace("{\"seq\":3,", "{\"seq\":03,");
         assert!(canonical(zero.as_bytes()).is_none());
