@@ -59,15 +59,21 @@ struct Span {
 }
 
 impl Span {
-    /// `len` bytes from `start`. Lines are checked to be shorter than 4 GiB before any span
-    /// is made in them, and lines that are not are never made (see [`Record::seal_raw`]).
+    /// `len` bytes from `start`. Lines read are checked to be shorter than 4 GiB first; in a
+    /// longer line made by [`Record::seal_raw`] (not possible from a case's answers) the spans
+    /// stop at 4 GiB and the fields read as empty rather than fail.
     fn new(start: usize, len: usize) -> Span {
         let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Span { start: at(start), end: at(start + len) }
+        Span { start: at(start), end: at(start.saturating_add(len)) }
     }
 
     fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
+    }
+
+    /// A string's text between its quotes.
+    fn inner(self) -> Range<usize> {
+        self.start as usize + 1..(self.end as usize).saturating_sub(1)
     }
 }
 
@@ -92,7 +98,8 @@ impl Checked {
     /// The hash of the line before, as this line names it (`text` is the one it was checked in).
     pub(crate) fn prev<'t>(&self, text: &'t str) -> &'t str {
         let start = self.line.start;
-        &text[start + self.at.prev.start as usize + 1..start + self.at.prev.end as usize - 1]
+        let prev = self.at.prev.inner();
+        &text[start + prev.start..start + prev.end]
     }
 
     /// The record, sharing `text` (the text the line was checked in).
@@ -190,7 +197,7 @@ impl Record {
             Some(found) => found,
             None => parse_fields(line)?,
         };
-        let inner = |span: Span| &line[span.start as usize + 1..span.end as usize - 1];
+        let inner = |span: Span| &line[span.inner()];
         if !is_hash(inner(at.prev)) {
             return Err("cannot be read (its prev is not a hash)".into());
         }
@@ -219,7 +226,8 @@ impl Record {
     /// The hash this record should carry: SHA-256 of its line written without the hash.
     pub fn compute_hash(&self) -> String {
         let mut hasher = Sha256::new();
-        hasher.update(&self.line().as_bytes()[..self.at.hash.start as usize - 8]);
+        let unsigned = self.line().as_bytes().get(..(self.at.hash.start as usize).saturating_sub(8));
+        hasher.update(unsigned.unwrap_or_default());
         hasher.update(b"}");
         hex::encode(hasher.finalize())
     }
@@ -241,7 +249,7 @@ impl Record {
 
     /// The event's details, as written (JSON).
     pub fn payload(&self) -> &str {
-        &self.line()[self.at.payload.range()]
+        self.line().get(self.at.payload.range()).unwrap_or_default()
     }
 
     /// Hash of the line before (or [`GENESIS`]): 64 lowercase hex digits.
@@ -256,7 +264,7 @@ impl Record {
 
     /// A string field's text between its quotes, as written.
     fn inner(&self, span: Span) -> &str {
-        &self.line()[span.start as usize + 1..span.end as usize - 1]
+        self.line().get(span.inner()).unwrap_or_default()
     }
 
     /// A string field's value: its text between the quotes, or decoded if it has escapes
@@ -264,7 +272,9 @@ impl Record {
     fn text(&self, span: Span) -> Cow<'_, str> {
         let inner = self.inner(span);
         if inner.contains('\\') {
-            Cow::Owned(serde_json::from_str(&self.line()[span.range()]).unwrap_or_default())
+            Cow::Owned(
+                self.line().get(span.range()).and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default(),
+            )
         } else {
             Cow::Borrowed(inner)
         }
@@ -371,6 +381,11 @@ fn parse_fields(line: &str) -> Result<(u64, bool, Layout), String> {
         hash: string(fields.hash, "hash")?,
     };
     Ok((fields.seq, fields.more, at))
+}
+
+/// The hash a line that passed [`Record::check`] ends with: the 64 digits before its `"}`.
+pub(crate) fn ending_hash(line: &str) -> &str {
+    line.get(line.len().saturating_sub(66)..line.len().saturating_sub(2)).unwrap_or_default()
 }
 
 /// Whether `text` is written as a SHA-256 hash is: 64 lowercase hexadecimal digits.

@@ -15,7 +15,7 @@
 //! multi-line append: loading leaves those out (they were never reported as saved) and the next
 //! append cuts them off. Every complete line is checked against its hash and the one before.
 
-use super::event::{EventBody, GENESIS, Record};
+use super::event::{EventBody, GENESIS, Record, ending_hash};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -529,8 +529,8 @@ pub fn parse_log(bytes: impl Into<Vec<u8>>) -> Result<Log, StoreError> {
     // line before (which is only used once that line has passed its own check).
     let checked = super::parallel::map_in_order(&lines, |index, line| {
         let checked = Record::check(&text, line.clone())?;
-        let before = match index.checked_sub(1).map(|i| &lines[i]) {
-            Some(before) => text.get(before.end.saturating_sub(66)..before.end.saturating_sub(2)).unwrap_or_default(),
+        let before = match index.checked_sub(1) {
+            Some(i) => text.get(lines[i].clone()).map_or("", ending_hash),
             None => GENESIS,
         };
         let follows = checked.prev(&text) == before;
