@@ -141,6 +141,24 @@ fn damaged_case_folders_are_refused_with_a_message() {
             std::fs::write(d.join("events.jsonl"), format!("{text}{}\n", r.line())).unwrap();
             std::fs::write(d.join("head"), format!("{{\"seq\":{},\"hash\":\"{}\"}}", r.seq, r.hash())).unwrap();
         }),
+        ("an event whose payload is not one JSON value", |d| {
+            use assess::case::Record;
+            // Written with a correct hash, so only reading the event can tell.
+            let text = std::fs::read_to_string(d.join("events.jsonl")).unwrap();
+            let last = Record::from_line(text.lines().last().unwrap()).unwrap();
+            let payload = format!("{},\"x\":1", last.payload());
+            let r = Record::seal_raw(
+                last.seq + 1,
+                &last.time(),
+                &last.author(),
+                &last.kind(),
+                &payload,
+                false,
+                last.hash(),
+            );
+            std::fs::write(d.join("events.jsonl"), format!("{text}{}\n", r.line())).unwrap();
+            std::fs::write(d.join("head"), format!("{{\"seq\":{},\"hash\":\"{}\"}}", r.seq, r.hash())).unwrap();
+        }),
     ];
     for (what, damage) in damages {
         let env = case_with_session();
