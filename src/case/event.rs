@@ -97,9 +97,8 @@ pub(crate) struct Checked {
 impl Checked {
     /// The hash of the line before, as this line names it (`text` is the one it was checked in).
     pub(crate) fn prev<'t>(&self, text: &'t str) -> &'t str {
-        let start = self.line.start;
         let prev = self.at.prev.inner();
-        &text[start + prev.start..start + prev.end]
+        text.get(self.line.start + prev.start..self.line.start + prev.end).unwrap_or_default()
     }
 
     /// The record, sharing `text` (the text the line was checked in).
