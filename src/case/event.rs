@@ -979,6 +979,17 @@ mod tests {
     }
 
     #[test]
+    fn every_line_of_a_real_log_is_read_by_place_and_agrees_with_the_json_reading() {
+        let log = include_str!("../../tests/fixtures/fuzz/event_replay/seed-demo-start.jsonl");
+        for line in log.lines() {
+            let by_place = canonical(line.as_bytes()).unwrap_or_else(|| panic!("not read by place: {line}"));
+            assert_eq!(by_place, parse_fields(line).unwrap(), "{line}");
+            let r = Record::from_line(line).unwrap();
+            assert!(r.body().is_ok(), "{line}");
+        }
+    }
+
+    #[test]
     fn a_line_in_another_order_or_spacing_is_read_as_json() {
         let r = Record::seal_raw(3, "2026-01-01T10:00:00Z", "A", "session_ended", r#"{"session":1}"#, true, GENESIS);
         let fields: serde_json::Value = serde_json::from_str(r.line()).unwrap();
